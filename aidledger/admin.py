@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from aidledger.models import Batch, Body, Member, MemberRole, Programme
+
+admin.site.site_header = _("aidledger administration")
+admin.site.site_title = _("aidledger")
+admin.site.index_title = _("Ledger data")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "helper_place", "helped_place", "plan_start", "plan_end"]
+    search_fields = ["name", "helper_place", "helped_place"]
+
+
+class BodyInline(admin.TabularInline):
+    model = Body
+    fields = ["kind", "name", "position", "duties"]
+    extra = 0
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "number", "programme", "start_date", "end_date", "leader"]
+    list_filter = ["programme"]
+    list_select_related = ["programme", "leader"]
+    search_fields = ["name", "programme__name"]
+    autocomplete_fields = ["programme", "leader"]
+    inlines = [BodyInline]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "batch", "position", "member_count"]
+    list_filter = ["kind", "batch"]
+    list_select_related = ["batch"]
+    search_fields = ["name", "batch__name"]
+    autocomplete_fields = ["batch"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Body]:
+        return super().get_queryset(request).annotate(member_count=Count("roles"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, body: Body) -> int:
+        return body.member_count
+
+
+class RoleFormSet(BaseInlineFormSet):
+    """A role's body must belong to the member's batch, also while the member is new
+    (the model's own clean() cannot see an unsaved member's batch)."""
+
+    def clean(self) -> None:
+        super().clean()
+        batch_id = self.instance.batch_id
+        for form in self.forms:
+            body = form.cleaned_data.get("body") if hasattr(form, "cleaned_data") else None
+            if body and not form.cleaned_data.get("DELETE") and body.batch_id != batch_id:
+                form.add_error(
+                    "body", ValidationError(_("The body belongs to another batch than the member."))
+                )
+
+
+class MemberRoleInline(admin.TabularInline):
+    model = MemberRole
+    formset = RoleFormSet
+    fields = ["body", "role"]
+    autocomplete_fields = ["body"]
+    extra = 1
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "batch",
+        "home_unit",
+        "home_post",
+        "posting_unit",
+        "posting_post",
+        "phone",
+        "user",
+    ]
+    list_filter = ["batch", "roles__body", "roles__role"]
+    list_select_related = ["batch", "user"]
+    search_fields = ["name", "home_unit", "home_post", "posting_unit", "posting_post", "phone"]
+    autocomplete_fields = ["batch", "user"]
+    fieldsets = [
+        (None, {"fields": ["batch", "name", "phone", "user"]}),
+        (_("Home unit in the helper place"), {"fields": ["home_unit", "home_post"]}),
+        (_("Posting in the helped place"), {"fields": ["posting_unit", "posting_post"]}),
+        (None, {"fields": ["active_from", "active_until", "notes"]}),
+    ]
+    inlines = [MemberRoleInline]

@@ -1,0 +1,197 @@
+"""The list/export pattern, built once for every ledger.
+
+A ledger list is declared by one subclass of `LedgerListView`: a selector (`get_queryset`),
+a django-filter `FilterSet`, and one column spec. The same three drive the HTML table and the
+CSV export, so the export holds exactly the rows and columns the reviewer sees, filters and
+sort included. `LedgerListView.urls()` gives both URLs: `<route>` and `<route>export.csv`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+import django_filters
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.views import View
+
+from aidledger.exports import csv_chunks, csv_response
+
+Kind = Literal["text", "number", "money", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger list, on screen and in the CSV.
+
+    `value` is an attribute path ("batch.name") or a function of the row object; it must only
+    read what the selector already loaded (select_related / prefetch_related), never query.
+    `sort` is the ORM ordering expression that sorts by this column, if it can be sorted.
+    """
+
+    key: str
+    label: str | Promise
+    value: str | Callable[[Any], Any]
+    sort: str | None = None
+    kind: Kind = "text"
+    link: bool = False
+
+    def value_of(self, obj: Any) -> Any:
+        if callable(self.value):
+            return self.value(obj)
+        for attr in self.value.split("."):
+            if obj is None:
+                return None
+            obj = getattr(obj, attr)
+        return obj
+
+
+@dataclass(frozen=True)
+class Header:
+    column: Column
+    direction: Literal["asc", "desc", None]
+    next_sort: str | None
+
+
+class LedgerListView(View):
+    """A filtered, sorted, paginated list, and its CSV export (with `export=True`)."""
+
+    title: ClassVar[str | Promise]
+    filterset_class: ClassVar[type[django_filters.FilterSet]]
+    columns: ClassVar[Sequence[Column]]
+    default_sort: ClassVar[str]
+    url_name = ""
+    template_name = "aidledger/ledger_list.html"
+    export = False
+
+    @classmethod
+    def urls(cls, route: str, *, name: str) -> list[URLPattern]:
+        """The page at `route` and its CSV export at `route` + "export.csv"."""
+        return [
+            path(route, cls.as_view(url_name=name), name=name),
+            path(
+                f"{route}export.csv", cls.as_view(url_name=name, export=True), name=f"{name}-export"
+            ),
+        ]
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        valid = filterset.is_valid()
+        sort = self.current_sort()
+        if self.export:
+            if not valid:
+                # Never export "everything" when a filter could not be read: show the errors.
+                return redirect(f"{reverse(self.url_name)}?{request.GET.urlencode()}")
+            return self.export_csv(filterset.qs.order_by(*self.ordering(sort)))
+        rows = filterset.qs.order_by(*self.ordering(sort)) if valid else filterset.qs.none()
+        return self.render_page(filterset, rows, sort)
+
+    # Sorting -------------------------------------------------------------------------------
+
+    def sortable(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns if column.sort}
+
+    def current_sort(self) -> str:
+        requested = self.request.GET.get("sort", "")
+        if requested.removeprefix("-") in self.sortable():
+            return requested
+        return self.default_sort
+
+    def ordering(self, sort: str) -> list[str]:
+        column = self.sortable()[sort.removeprefix("-")]
+        descending = sort.startswith("-")
+        # The primary key breaks ties, so pages never repeat or skip rows.
+        return [f"-{column.sort}" if descending else column.sort, "-pk" if descending else "pk"]
+
+    def headers(self, sort: str) -> list[Header]:
+        current, descending = sort.removeprefix("-"), sort.startswith("-")
+        headers = []
+        for column in self.columns:
+            if not column.sort:
+                headers.append(Header(column, None, None))
+            elif column.key == current:
+                direction = "desc" if descending else "asc"
+                headers.append(
+                    Header(column, direction, column.key if descending else f"-{column.key}")
+                )
+            else:
+                headers.append(Header(column, None, column.key))
+        return headers
+
+    # The page --------------------------------------------------------------------------------
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("per_page", ""))
+        except ValueError:
+            return settings.LIST_DEFAULT_PAGE_SIZE
+        return size if size in settings.LIST_PAGE_SIZES else settings.LIST_DEFAULT_PAGE_SIZE
+
+    def render_page(
+        self, filterset: django_filters.FilterSet, rows: QuerySet, sort: str
+    ) -> HttpResponse:
+        page_size = self.page_size()
+        page = Paginator(rows, page_size).get_page(self.request.GET.get("page"))
+        table = [
+            (obj, [(column, column.value_of(obj)) for column in self.columns])
+            for obj in page.object_list
+        ]
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "headers": self.headers(sort),
+            "table": table,
+            "page": page,
+            "page_size": page_size,
+            "page_sizes": settings.LIST_PAGE_SIZES,
+            "export_url": reverse(f"{self.url_name}-export"),
+            "filtered": any(
+                value not in (None, "")
+                for value in getattr(filterset.form, "cleaned_data", {}).values()
+            ),
+        }
+        return render(self.request, self.template_name, context)
+
+    # The export --------------------------------------------------------------------------------
+
+    def export_filename(self) -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return f"{self.title}-{stamp}.csv"
+
+    def export_rows(self, queryset: QuerySet) -> Iterator[list[Any]]:
+        chunk = settings.EXPORT_CHUNK_ROWS
+        for obj in queryset.iterator(chunk_size=chunk):
+            yield [column.value_of(obj) for column in self.columns]
+
+    def export_csv(self, queryset: QuerySet) -> HttpResponseBase:
+        header = [column.label for column in self.columns]
+        chunks = csv_chunks(
+            header, self.export_rows(queryset), chunk_rows=settings.EXPORT_CHUNK_ROWS
+        )
+        return csv_response(self.export_filename(), chunks)
+
+
+def display(value: Any, kind: Kind = "text") -> str:
+    """A cell as the page shows it: money with thousands separators, ISO dates."""
+    if value is None or value == "":
+        return "—"
+    if kind == "money" and isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)

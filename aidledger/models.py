@@ -1,0 +1,262 @@
+"""The team itself: programme, batches, the "1+1+3" bodies, members and their roles."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+END_NOT_BEFORE_START = _("The end date cannot be before the start date.")
+
+
+def end_not_before_start(*, start: str, end: str, name: str) -> models.CheckConstraint:
+    """A named constraint that an optional end date is not before its start date."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=END_NOT_BEFORE_START,
+    )
+
+
+def one_of(field: str, choices: type[models.TextChoices], *, name: str) -> models.CheckConstraint:
+    """Back a TextChoices field with a database constraint: choices alone do not bind data."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Programme(models.Model):
+    """One paired-assistance relation (帮扶关系): a helper place assisting a helped place."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    helper_place = models.CharField(
+        _("helper side"), max_length=50, help_text=_("For example 自贡市.")
+    )
+    helped_place = models.CharField(
+        _("helped side"), max_length=50, help_text=_("For example 平昌县.")
+    )
+    plan_start = models.DateField(_("plan starts"))
+    plan_end = models.DateField(_("plan ends"), null=True, blank=True)
+    plan_document = models.CharField(_("plan document"), max_length=200, blank=True)
+    started_on = models.DateField(_("assistance began"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["plan_start", "name"]
+        constraints = [
+            end_not_before_start(start="plan_start", end="plan_end", name="programme_plan_dates"),
+            models.CheckConstraint(
+                condition=~Q(helper_place=F("helped_place")),
+                name="programme_two_places",
+                violation_error_message=_("The helper and helped sides must be different."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Batch(models.Model):
+    """One team's term (批次), e.g. the second batch sent in July 2023."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="batches", verbose_name=_("programme")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example 第二批."))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    leader = models.ForeignKey(
+        "Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader"),
+        help_text=_("The team leader (领队), a member of this batch."),
+    )
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        ordering = ["programme_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"],
+                name="batch_number_unique_per_programme",
+                violation_error_message=_("This programme already has a batch with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="batch_name_unique_per_programme",
+                violation_error_message=_("This programme already has a batch with this name."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="batch_number_positive"),
+            end_not_before_start(start="start_date", end="end_date", name="batch_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.leader_id and self.pk and self.leader.batch_id != self.pk:
+            raise ValidationError({"leader": _("The leader must be a member of this batch.")})
+        if self.leader_id and not self.pk:
+            raise ValidationError(
+                {"leader": _("Save the batch and add its members before choosing a leader.")}
+            )
+
+
+class BodyKind(models.TextChoices):
+    COMMAND_POST = "command_post", _("command post")
+    PARTY_BRANCH = "party_branch", _("party branch")
+    WORKING_GROUP = "working_group", _("working group")
+
+
+class Body(models.Model):
+    """A body of the "1+1+3" structure: the command post, the party branch, a working group."""
+
+    Kind = BodyKind
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("batch")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example 产业扶持组."))
+    duties = models.TextField(_("duties"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists; smaller comes first.")
+    )
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["batch_id", "position", "pk"]
+        constraints = [
+            one_of("kind", BodyKind, name="body_kind_valid"),
+            models.UniqueConstraint(
+                fields=["batch", "name"],
+                name="body_name_unique_per_batch",
+                violation_error_message=_("This batch already has a body with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(kind="command_post"),
+                name="one_command_post_per_batch",
+                violation_error_message=_("This batch already has a command post."),
+            ),
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(kind="party_branch"),
+                name="one_party_branch_per_batch",
+                violation_error_message=_("This batch already has a party branch."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A cadre on the team (队员): home unit in the helper place, posting in the helped place."""
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="members", verbose_name=_("batch")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    home_unit = models.CharField(_("home unit"), max_length=100, blank=True)
+    home_post = models.CharField(_("home post"), max_length=100, blank=True)
+    posting_unit = models.CharField(_("posting unit"), max_length=100, blank=True)
+    posting_post = models.CharField(_("posting post"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("login account"),
+    )
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_until = models.DateField(_("active until"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["batch_id", "name"]
+        constraints = [
+            # Imports refer to a member by name and batch, so that pair must be unique.
+            models.UniqueConstraint(
+                fields=["batch", "name"],
+                name="member_name_unique_per_batch",
+                violation_error_message=_("This batch already has a member with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "user"],
+                condition=Q(user__isnull=False),
+                name="one_member_per_account_per_batch",
+                violation_error_message=_(
+                    "This login account already belongs to a member of this batch."
+                ),
+            ),
+            end_not_before_start(start="active_from", end="active_until", name="member_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("member-detail", args=[self.pk])
+
+
+class RoleKind(models.TextChoices):
+    LEADER = "leader", _("team leader")
+    DEPUTY_LEADER = "deputy_leader", _("deputy team leader")
+    HEAD = "head", _("group head")
+    DEPUTY_HEAD = "deputy_head", _("deputy group head")
+    SECRETARY = "secretary", _("party secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("deputy party secretary")
+    COMMITTEE = "committee", _("committee member")
+    LIAISON = "liaison", _("liaison")
+    MEMBER = "member", pgettext_lazy("role in a body", "member")
+
+
+class MemberRole(models.Model):
+    """A member's role in one body (领队, 组长, 书记, 成员 …)."""
+
+    Role = RoleKind
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="roles", verbose_name=_("member")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="roles", verbose_name=_("body")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["body__position", "body_id", "pk"]
+        constraints = [
+            one_of("role", RoleKind, name="member_role_valid"),
+            models.UniqueConstraint(
+                fields=["member", "body"],
+                name="one_role_per_member_per_body",
+                violation_error_message=_("This member already has a role in this body."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.member_id and self.body_id and self.member.batch_id != self.body.batch_id:
+            raise ValidationError({"body": _("The body belongs to another batch than the member.")})

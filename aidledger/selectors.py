@@ -1,0 +1,47 @@
+"""Queries that the team's pages and exports share."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from aidledger.models import Batch, Body, Member, MemberRole, Programme
+
+
+def _roles_with_bodies() -> Prefetch:
+    return Prefetch("roles", queryset=MemberRole.objects.select_related("body"))
+
+
+def member_list() -> QuerySet[Member]:
+    """Members with their batch and roles loaded: what a list row or an export row reads."""
+    return Member.objects.select_related("batch").prefetch_related(_roles_with_bodies())
+
+
+def member_detail() -> QuerySet[Member]:
+    return Member.objects.select_related("batch__programme", "user").prefetch_related(
+        _roles_with_bodies()
+    )
+
+
+def team_overview() -> QuerySet[Programme]:
+    """Programmes, their batches (newest first) with member counts, and each batch's bodies
+    with member counts and heads: the team's structure in four queries however large it is."""
+    heads = MemberRole.objects.filter(
+        role__in=[
+            MemberRole.Role.LEADER,
+            MemberRole.Role.HEAD,
+            MemberRole.Role.SECRETARY,
+        ]
+    ).select_related("member")
+    bodies = Body.objects.annotate(member_count=Count("roles", distinct=True)).prefetch_related(
+        Prefetch("roles", queryset=heads, to_attr="heads")
+    )
+    batches = (
+        Batch.objects.select_related("leader")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            working_group_count=Count(
+                "bodies", filter=Q(bodies__kind=Body.Kind.WORKING_GROUP), distinct=True
+            ),
+        )
+        .order_by("-number")
+        .prefetch_related(Prefetch("bodies", queryset=bodies))
+    )
+    return Programme.objects.prefetch_related(Prefetch("batches", queryset=batches))

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from aidledger import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    *views.MemberListView.urls("members/", name="members"),
+    path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,53 @@
+"""The team's pages: the overview, the members list and export, a member's page."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from aidledger import selectors
+from aidledger.filters import MemberFilter
+from aidledger.listing import Column, LedgerListView
+from aidledger.models import Member
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "aidledger/home.html", {"programmes": selectors.team_overview()})
+
+
+def _roles(member: Member) -> str:
+    return "; ".join(f"{role.body.name} {role.get_role_display()}" for role in member.roles.all())
+
+
+class MemberListView(LedgerListView):
+    title = _("Members")
+    filterset_class = MemberFilter
+    default_sort = "batch"
+    columns = (
+        Column("name", _("name"), "name", sort="name", link=True),
+        Column("batch", _("batch"), "batch.name", sort="batch__number"),
+        Column("roles", _("roles"), _roles),
+        Column("home_unit", _("home unit"), "home_unit", sort="home_unit"),
+        Column("home_post", _("home post"), "home_post"),
+        Column("posting_unit", _("posting unit"), "posting_unit", sort="posting_unit"),
+        Column("posting_post", _("posting post"), "posting_post"),
+        Column("phone", _("phone"), "phone"),
+        Column("active_from", _("active from"), "active_from", sort="active_from", kind="date"),
+        Column("active_until", _("active until"), "active_until", kind="date"),
+        Column("notes", _("notes"), "notes"),
+    )
+
+    def get_queryset(self) -> QuerySet[Member]:
+        return selectors.member_list()
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(selectors.member_detail(), pk=pk)
+    return render(request, "aidledger/member_detail.html", {"member": member})
+
+
+# The language switch must work on the login page too, before anyone has logged in.
+set_language = login_not_required(require_POST(django_set_language))
