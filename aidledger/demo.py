@@ -13,7 +13,7 @@ import datetime
 
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
 
-SAMPLE = "示例数据:报道未载此队员姓名与任职。"
+SAMPLE = "示例数据：报道未载此队员姓名与任职。"
 D = datetime.date
 
 PROGRAMME = {
@@ -22,10 +22,10 @@ PROGRAMME = {
     "helped_place": "平昌县",
     "plan_start": D(2021, 1, 1),
     "plan_end": D(2025, 12, 31),
-    "plan_document": "《自贡市对口帮扶平昌县工作规划(2021—2025年)》",
+    "plan_document": "《自贡市对口帮扶平昌县工作规划（2021—2025年）》",
     "started_on": D(2021, 6, 1),
-    "notes": "根据省委、省政府统一安排部署,自贡市于2021年6月正式启动对口帮扶巴中市平昌县工作。"
-    "开始日期取当月1日(示例)。",
+    "notes": "根据省委、省政府统一安排部署，自贡市于2021年6月正式启动对口帮扶巴中市平昌县工作。"
+    "开始日期取当月1日（示例）。",
 }
 
 BATCHES = [
@@ -33,10 +33,10 @@ BATCHES = [
     {"number": 2, "name": "第二批", "start_date": D(2023, 7, 1), "end_date": None},
 ]
 
-# Batch 2's "1+1+3": 前线指挥部, 临时党支部, three working groups.
+# Batch 2's "1+1+3": 前线指挥部， 临时党支部， three working groups.
 BODIES = [
-    ("前线指挥部", Body.Kind.COMMAND_POST, "统筹帮扶工作,研究决定重大事项。"),
-    ("临时党支部", Body.Kind.PARTY_BRANCH, "加强队员教育管理,发挥党员先锋模范作用。"),
+    ("前线指挥部", Body.Kind.COMMAND_POST, "统筹帮扶工作，研究决定重大事项。"),
+    ("临时党支部", Body.Kind.PARTY_BRANCH, "加强队员教育管理，发挥党员先锋模范作用。"),
     ("综合协调组", Body.Kind.WORKING_GROUP, "综合协调、信息宣传、台账管理、考核迎检。"),
     ("产业扶持组", Body.Kind.WORKING_GROUP, "产业培育、项目推动、招商引资、消费帮扶。"),
     ("社会事业组", Body.Kind.WORKING_GROUP, "教育、医疗等社会事业结对帮扶。"),
@@ -62,7 +62,7 @@ MEMBERS = [
         "平昌县人民医院",
         "院长",
         {SOCIAL: R.MEMBER, BRANCH: R.MEMBER},
-        "医疗“组团式”帮扶队员,挂职平昌县人民医院院长(据报道);派出单位与职务为示例数据。",
+        "医疗“组团式”帮扶队员，挂职平昌县人民医院院长（据报道）；派出单位与职务为示例数据。",
     ),
     (
         "杨宗池",
@@ -71,7 +71,7 @@ MEMBERS = [
         "四川省平昌中学",
         "支教教师",
         {SOCIAL: R.MEMBER},
-        "“组团式”帮扶支教教师(据报道);派出与挂职单位为示例数据。",
+        "“组团式”帮扶支教教师（据报道）；派出与挂职单位为示例数据。",
     ),
     (
         "刘邦贵",
@@ -80,7 +80,7 @@ MEMBERS = [
         "四川省平昌中学",
         "支教教师",
         {SOCIAL: R.MEMBER, BRANCH: R.MEMBER},
-        "“组团式”帮扶支教教师(据报道);派出与挂职单位为示例数据。",
+        "“组团式”帮扶支教教师（据报道）；派出与挂职单位为示例数据。",
     ),
     (
         "李明轩",

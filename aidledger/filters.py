@@ -35,15 +35,19 @@ class MemberFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("name, unit or post")}),
     )
     batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=Batch.objects.all(), field_name="batch"
+        label=_("batch"), queryset=Batch.objects.all(), field_name="batch", empty_label=_("All")
     )
     body = BodyFilter(
         label=_("body"),
         queryset=Body.objects.select_related("batch").order_by("-batch__number", "position", "pk"),
         method="filter_body",
+        empty_label=_("All"),
     )
     role = django_filters.ChoiceFilter(
-        label=_("role"), choices=MemberRole.Role.choices, method="filter_role"
+        label=_("role"),
+        choices=MemberRole.Role.choices,
+        method="filter_role",
+        empty_label=_("All"),
     )
     active_on = django_filters.DateFilter(
         label=_("active on"), method="filter_active_on", widget=DateInput()

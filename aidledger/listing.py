@@ -27,7 +27,7 @@ from django.views import View
 
 from aidledger.exports import csv_chunks, csv_response
 
-Kind = Literal["text", "number", "money", "date"]
+Kind = Literal["text", "longtext", "number", "money", "date"]
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ class Member(models.Model):
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, related_name="members", verbose_name=_("batch")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=50)
     home_unit = models.CharField(_("home unit"), max_length=100, blank=True)
     home_post = models.CharField(_("home post"), max_length=100, blank=True)
     posting_unit = models.CharField(_("posting unit"), max_length=100, blank=True)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -19,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _roles(member: Member) -> str:
-    return "; ".join(f"{role.body.name} {role.get_role_display()}" for role in member.roles.all())
+    return "; ".join(f"{role.body.name}·{role.get_role_display()}" for role in member.roles.all())
 
 
 class MemberListView(LedgerListView):
@@ -27,9 +28,9 @@ class MemberListView(LedgerListView):
     filterset_class = MemberFilter
     default_sort = "batch"
     columns = (
-        Column("name", _("name"), "name", sort="name", link=True),
+        Column("name", pgettext_lazy("of a person", "name"), "name", sort="name", link=True),
         Column("batch", _("batch"), "batch.name", sort="batch__number"),
-        Column("roles", _("roles"), _roles),
+        Column("roles", _("roles"), _roles, kind="longtext"),
         Column("home_unit", _("home unit"), "home_unit", sort="home_unit"),
         Column("home_post", _("home post"), "home_post"),
         Column("posting_unit", _("posting unit"), "posting_unit", sort="posting_unit"),
@@ -37,7 +38,7 @@ class MemberListView(LedgerListView):
         Column("phone", _("phone"), "phone"),
         Column("active_from", _("active from"), "active_from", sort="active_from", kind="date"),
         Column("active_until", _("active until"), "active_until", kind="date"),
-        Column("notes", _("notes"), "notes"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
     )
 
     def get_queryset(self) -> QuerySet[Member]:
