@@ -1,0 +1,168 @@
+"""load_demo (the report's team, idempotent) and ensure_login (someone can always log in)."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "programmes": Programme.objects.count(),
+        "batches": Batch.objects.count(),
+        "bodies": Body.objects.count(),
+        "members": Member.objects.count(),
+        "roles": MemberRole.objects.count(),
+    }
+
+
+@pytest.fixture
+def demo():
+    load_demo()
+    return Batch.objects.get(number=2)
+
+
+def test_load_demo_twice_gives_the_same_ledger():
+    load_demo()
+    first = counts()
+    load_demo()
+    assert counts() == first
+    assert first["programmes"] == 1
+    assert first["batches"] == 2
+    assert first["roles"] > first["members"]
+
+
+def test_demo_second_batch_has_the_1_plus_1_plus_3_structure(demo):
+    kinds = list(demo.bodies.values_list("kind", flat=True))
+    assert len(kinds) == 5
+    assert kinds.count(Body.Kind.COMMAND_POST) == 1
+    assert kinds.count(Body.Kind.PARTY_BRANCH) == 1
+    assert kinds.count(Body.Kind.WORKING_GROUP) == 3
+    assert set(demo.bodies.values_list("name", flat=True)) == {
+        "前线指挥部",
+        "临时党支部",
+        "综合协调组",
+        "产业扶持组",
+        "社会事业组",
+    }
+    assert demo.members.count() == 30
+
+
+def test_demo_facts_from_the_report(demo):
+    leader = Member.objects.get(batch=demo, name="蔡小波")
+    assert demo.leader == leader
+    assert leader.home_unit == "自贡市社会保险事务中心"
+    assert leader.roles.get(body__name="前线指挥部").role == MemberRole.Role.LEADER
+    assert Member.objects.get(batch=demo, name="张陈").posting_unit == "平昌县人民医院"
+    social = set(
+        MemberRole.objects.filter(body__batch=demo, body__name="社会事业组").values_list(
+            "member__name", flat=True
+        )
+    )
+    assert {"杨宗池", "刘邦贵"} <= social
+
+
+def test_demo_roles_stay_inside_their_batch(demo):
+    assert not MemberRole.objects.exclude(body__batch=demo).exists()
+    for role in MemberRole.objects.select_related("member", "body"):
+        role.full_clean()
+
+
+def test_members_list_filtered_by_a_demo_group(client_logged_in, demo):
+    industry = Body.objects.get(batch=demo, name="产业扶持组")
+    response = client_logged_in.get("/members/", {"body": industry.pk, "per_page": 100})
+    listed = sorted(obj.name for obj, _cells in response.context["table"])
+    expected = sorted(industry.roles.values_list("member__name", flat=True))
+    assert listed == expected
+    assert len(listed) > 1
+
+
+def test_demo_batch_export_has_thirty_rows(client_logged_in, demo):
+    response = client_logged_in.get("/members/export.csv", {"batch": demo.pk})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + 30
+    assert "蔡小波" in [row[0] for row in rows[1:]]
+
+
+# ensure_login -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _default_admin_name(monkeypatch):
+    monkeypatch.delenv("AIDLEDGER_ADMIN_USER", raising=False)
+
+
+def ensure_login(*args) -> str:
+    out = io.StringIO()
+    call_command("ensure_login", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    match = re.search(r"password: (\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+def test_ensure_login_creates_a_superuser_with_a_working_password():
+    output = ensure_login()
+    password = printed_password(output)
+    user = authenticate(username="admin", password=password)
+    assert user is not None
+    assert user.is_superuser
+    assert user.is_staff
+
+
+def test_ensure_login_again_keeps_the_existing_superuser():
+    password = printed_password(ensure_login())
+    output = ensure_login()
+    assert get_user_model().objects.count() == 1
+    assert "admin" in output
+    assert "password:" not in output
+    assert authenticate(username="admin", password=password) is not None
+
+
+def test_ensure_login_leaves_an_existing_superuser_alone():
+    UserFactory(username="chief", is_superuser=True, is_staff=True, password="kept-secret")
+    output = ensure_login()
+    assert "chief" in output
+    assert get_user_model().objects.count() == 1
+    assert authenticate(username="chief", password="kept-secret") is not None
+
+
+def test_ensure_login_passwords_differ_between_fresh_databases():
+    first = printed_password(ensure_login())
+    get_user_model().objects.all().delete()  # a fresh database
+    second = printed_password(ensure_login())
+    assert first != second
+    assert len(second) >= 12
+
+
+def test_ensure_login_takes_a_username():
+    password = printed_password(ensure_login("--username", "caixiaobo"))
+    assert authenticate(username="caixiaobo", password=password).is_superuser
+
+
+def test_ensure_login_refuses_to_promote_an_ordinary_account():
+    ordinary = UserFactory(username="admin")
+    with pytest.raises(SystemExit) as excinfo:
+        ensure_login()
+    assert excinfo.value.code == 1
+    ordinary.refresh_from_db()
+    assert not ordinary.is_superuser
+    assert get_user_model().objects.count() == 1

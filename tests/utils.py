@@ -1,0 +1,22 @@
+"""Helpers that compare a response with our own UI strings without hard-coding a rendering."""
+
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.html import escape
+
+
+def language_of(response: HttpResponse) -> str:
+    """The language the response was rendered in (LocaleMiddleware sets Content-Language)."""
+    return response["Content-Language"]
+
+
+def as_shown(response: HttpResponse, message) -> str:
+    """`message` (a lazy string from the code) as the response's HTML would show it."""
+    with translation.override(language_of(response)):
+        return escape(str(message))
+
+
+def msgid_as_shown(response: HttpResponse, msgid: str) -> str:
+    """A msgid that the code translates inline, looked up in the response's language."""
+    with translation.override(language_of(response)):
+        return escape(translation.gettext(msgid))
