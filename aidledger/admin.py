@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
 admin.site.site_header = _("aidledger administration")
 admin.site.site_title = _("aidledger")
@@ -18,8 +18,29 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name", "helper_place", "helped_place"]
 
 
+class BodyFormSet(BaseInlineFormSet):
+    """At most one command post and one party branch per batch, checked across the forms.
+
+    The batch's constraints cannot catch this in an inline: Django leaves the batch out of each
+    form's constraint checks and its formset check ignores conditional constraints.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            kind = data.get("kind")
+            if data.get("DELETE") or kind not in ONE_PER_BATCH:
+                continue
+            if kind in seen:
+                form.add_error("kind", ONE_PER_BATCH[kind])
+            seen.add(kind)
+
+
 class BodyInline(admin.TabularInline):
     model = Body
+    formset = BodyFormSet
     fields = ["kind", "name", "position", "duties"]
     extra = 0
 

@@ -118,6 +118,13 @@ class BodyKind(models.TextChoices):
     WORKING_GROUP = "working_group", _("working group")
 
 
+# The "1+1+3": one command post and one party branch per batch, any number of working groups.
+ONE_PER_BATCH = {
+    BodyKind.COMMAND_POST: _("This batch already has a command post."),
+    BodyKind.PARTY_BRANCH: _("This batch already has a party branch."),
+}
+
+
 class Body(models.Model):
     """A body of the "1+1+3" structure: the command post, the party branch, a working group."""
 
@@ -144,22 +151,30 @@ class Body(models.Model):
                 name="body_name_unique_per_batch",
                 violation_error_message=_("This batch already has a body with this name."),
             ),
-            models.UniqueConstraint(
-                fields=["batch"],
-                condition=Q(kind="command_post"),
-                name="one_command_post_per_batch",
-                violation_error_message=_("This batch already has a command post."),
-            ),
-            models.UniqueConstraint(
-                fields=["batch"],
-                condition=Q(kind="party_branch"),
-                name="one_party_branch_per_batch",
-                violation_error_message=_("This batch already has a party branch."),
+            *(
+                models.UniqueConstraint(
+                    fields=["batch"],
+                    condition=Q(kind=kind),
+                    name=f"one_{kind}_per_batch",
+                    violation_error_message=message,
+                )
+                for kind, message in ONE_PER_BATCH.items()
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.pk
+            and self.batch_id
+            and self.roles.exclude(member__batch_id=self.batch_id).exists()
+        ):
+            raise ValidationError(
+                {"batch": _("Members of another batch hold roles in this body; remove them first.")}
+            )
 
 
 class Member(models.Model):
@@ -213,6 +228,21 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("member-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.pk or not self.batch_id:
+            return
+        led = Batch.objects.filter(leader=self).exclude(pk=self.batch_id).first()
+        if led:
+            raise ValidationError(
+                {
+                    "batch": _(
+                        "This member leads %(batch)s; choose another leader there before moving."
+                    )
+                    % {"batch": led.name}
+                }
+            )
 
 
 class RoleKind(models.TextChoices):

@@ -32,14 +32,17 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -162,7 +165,7 @@ STORAGES = {
 # Lists and exports (aidledger/listing.py).
 LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
-EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000)
+EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -91,12 +91,6 @@ def test_unreadable_number_is_refused_with_a_clear_message():
     assert_refused(start_django(EXPORT_CHUNK_ROWS="lots"), "EXPORT_CHUNK_ROWS", "'lots'")
 
 
-@pytest.mark.xfail(
-    reason="BUG aidledger/settings.py env_int: EXPORT_CHUNK_ROWS=0 (or negative) is accepted at "
-    "start-up, then every CSV export fails with ValueError from QuerySet.iterator(chunk_size=0) "
-    "in aidledger/listing.py export_rows.",
-    strict=True,
-)
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_export_chunk_size_below_one_is_refused_at_start(value):
     assert_refused(start_django(EXPORT_CHUNK_ROWS=value), "EXPORT_CHUNK_ROWS")

@@ -4,7 +4,7 @@ its lists are for staff with permissions only, and stay cheap with many rows."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aidledger.models import END_NOT_BEFORE_START, Body, Member, MemberRole
@@ -134,13 +134,6 @@ def test_admin_batch_inline_adds_working_groups(admin_client):
     assert batch.bodies.count() == 3
 
 
-@pytest.mark.xfail(
-    reason="BUG aidledger/admin.py BodyInline: the inline form excludes its batch FK from "
-    "constraint validation, so the conditional one_command_post_per_batch constraint is never "
-    "checked and the save raises IntegrityError (HTTP 500) instead of showing the message.",
-    raises=IntegrityError,
-    strict=True,
-)
 def test_admin_batch_inline_refuses_command_post_when_batch_has_one(admin_client):
     batch = BatchFactory()
     BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
@@ -151,13 +144,6 @@ def test_admin_batch_inline_refuses_command_post_when_batch_has_one(admin_client
     assert batch.bodies.count() == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG aidledger/admin.py BodyInline: two new command posts in one submission pass "
-    "form validation (Django's formset unique check skips conditional constraints) and the "
-    "save raises IntegrityError (HTTP 500).",
-    raises=IntegrityError,
-    strict=True,
-)
 def test_admin_batch_inline_refuses_two_new_command_posts(admin_client):
     batch = BatchFactory()
     data = batch_form(
@@ -274,12 +260,6 @@ def test_admin_refuses_two_roles_of_a_member_in_one_body(admin_client):
     assert not MemberRole.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason="BUG aidledger/admin.py MemberAdmin / aidledger/models.py Batch.clean: a batch's "
-    "leader can be moved to another batch in the member form; nothing checks Batch.leader, so "
-    "the old batch's leader is then a member of a different batch.",
-    strict=True,
-)
 def test_admin_keeps_a_batch_leader_inside_the_batch(admin_client):
     batch = BatchFactory()
     leader = MemberFactory(batch=batch)
@@ -291,12 +271,6 @@ def test_admin_keeps_a_batch_leader_inside_the_batch(admin_client):
     assert batch.leader is None or batch.leader.batch_id == batch.pk
 
 
-@pytest.mark.xfail(
-    reason="BUG aidledger/admin.py BodyAdmin: a body with roles can be moved to another batch; "
-    "its roles then tie members to a body of another batch (what MemberRole.clean and "
-    "RoleFormSet refuse).",
-    strict=True,
-)
 def test_admin_keeps_roles_inside_one_batch_when_a_body_moves(admin_client):
     role = MemberRoleFactory()
     body = role.body
