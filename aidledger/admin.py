@@ -44,6 +44,9 @@ class BodyInline(admin.TabularInline):
     fields = ["kind", "name", "position", "duties"]
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Body]:
+        return super().get_queryset(request).select_related("batch")
+
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
@@ -62,9 +65,17 @@ class BodyAdmin(admin.ModelAdmin):
     list_select_related = ["batch"]
     search_fields = ["name", "batch__name"]
     autocomplete_fields = ["batch"]
+    # Explicit: the member count's GROUP BY drops Meta.ordering (changelist and autocomplete).
+    ordering = ["-batch__number", "position", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Body]:
-        return super().get_queryset(request).annotate(member_count=Count("roles"))
+        # Also the autocomplete's queryset: its labels name the batch.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("batch")
+            .annotate(member_count=Count("roles"))
+        )
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, body: Body) -> int:
@@ -93,6 +104,18 @@ class MemberRoleInline(admin.TabularInline):
     autocomplete_fields = ["body"]
     extra = 1
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["queryset"] = Body.objects.select_related("batch")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BodyListFilter(admin.RelatedFieldListFilter):
+    """Bodies labelled with their batch, loaded in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(body.pk, str(body)) for body in Body.objects.select_related("batch")]
+
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
@@ -106,7 +129,7 @@ class MemberAdmin(admin.ModelAdmin):
         "phone",
         "user",
     ]
-    list_filter = ["batch", "roles__body", "roles__role"]
+    list_filter = ["batch", ("roles__body", BodyListFilter), "roles__role"]
     list_select_related = ["batch", "user"]
     search_fields = ["name", "home_unit", "home_post", "posting_unit", "posting_post", "phone"]
     autocomplete_fields = ["batch", "user"]

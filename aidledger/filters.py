@@ -17,17 +17,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class BodyChoiceField(forms.ModelChoiceField):
-    """Bodies of different batches share names, so the batch is part of the label."""
-
-    def label_from_instance(self, obj: Body) -> str:
-        return f"{obj.batch} · {obj}"
-
-
-class BodyFilter(django_filters.ModelChoiceFilter):
-    field_class = BodyChoiceField
-
-
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -37,7 +26,7 @@ class MemberFilter(django_filters.FilterSet):
     batch = django_filters.ModelChoiceFilter(
         label=_("batch"), queryset=Batch.objects.all(), field_name="batch", empty_label=_("All")
     )
-    body = BodyFilter(
+    body = django_filters.ModelChoiceFilter(
         label=_("body"),
         queryset=Body.objects.select_related("batch").order_by("-batch__number", "position", "pk"),
         method="filter_body",

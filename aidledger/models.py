@@ -163,7 +163,9 @@ class Body(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Every batch has a 产业扶持组: the batch makes the name unambiguous in choice lists.
+        # Querysets that list bodies select_related("batch").
+        return f"{self.batch.name} · {self.name}"
 
     def clean(self) -> None:
         super().clean()
@@ -284,7 +286,7 @@ class MemberRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} · {self.get_role_display()}"
+        return f"{self.body.name} · {self.get_role_display()}"
 
     def clean(self) -> None:
         super().clean()
