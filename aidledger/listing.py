@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any, ClassVar, Literal
 
 import django_filters
@@ -87,6 +88,13 @@ class LedgerListView(View):
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError
 
+    def load_related(self, objects: list[Any]) -> None:
+        """Attach to-many data the columns read, for one page or one export chunk at a time.
+
+        One query per call, whatever the number of rows. Cheaper than prefetch_related,
+        whose per-row related managers cost more than the query on large exports.
+        """
+
     def get(self, request: HttpRequest) -> HttpResponseBase:
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         valid = filterset.is_valid()
@@ -145,9 +153,10 @@ class LedgerListView(View):
     ) -> HttpResponse:
         page_size = self.page_size()
         page = Paginator(rows, page_size).get_page(self.request.GET.get("page"))
+        objects = list(page.object_list)
+        self.load_related(objects)
         table = [
-            (obj, [(column, column.value_of(obj)) for column in self.columns])
-            for obj in page.object_list
+            (obj, [(column, column.value_of(obj)) for column in self.columns]) for obj in objects
         ]
         context = {
             "title": self.title,
@@ -172,9 +181,12 @@ class LedgerListView(View):
         return f"{self.title}-{stamp}.csv"
 
     def export_rows(self, queryset: QuerySet) -> Iterator[list[Any]]:
-        chunk = settings.EXPORT_CHUNK_ROWS
-        for obj in queryset.iterator(chunk_size=chunk):
-            yield [column.value_of(obj) for column in self.columns]
+        size = settings.EXPORT_CHUNK_ROWS
+        rows = queryset.iterator(chunk_size=size)
+        while chunk := list(islice(rows, size)):
+            self.load_related(chunk)
+            for obj in chunk:
+                yield [column.value_of(obj) for column in self.columns]
 
     def export_csv(self, queryset: QuerySet) -> HttpResponseBase:
         header = [column.label for column in self.columns]

@@ -10,8 +10,22 @@ def _roles_with_bodies() -> Prefetch:
 
 
 def member_list() -> QuerySet[Member]:
-    """Members with their batch and roles loaded: what a list row or an export row reads."""
-    return Member.objects.select_related("batch").prefetch_related(_roles_with_bodies())
+    """Members with their batch: what a list or export row reads, with attach_roles()."""
+    return Member.objects.select_related("batch")
+
+
+def attach_roles(members: list[Member]) -> None:
+    """Set `member.role_list` (roles with their bodies, in body order) in one query."""
+    by_member: dict[int, list[MemberRole]] = {member.pk: [] for member in members}
+    roles = (
+        MemberRole.objects.filter(member_id__in=by_member)
+        .select_related("body")
+        .order_by("body__position", "body_id")
+    )
+    for role in roles:
+        by_member[role.member_id].append(role)
+    for member in members:
+        member.role_list = by_member[member.pk]
 
 
 def member_detail() -> QuerySet[Member]:

@@ -393,3 +393,15 @@ def test_all_two_hundred_rows_render_with_their_roles(client_logged_in):
     assert len(rows) == 201
     body_names = sorted(batch.bodies.values_list("name", flat=True))
     assert all(all(name in row[2] for name in body_names) for row in rows[1:])
+
+
+def test_export_in_several_chunks_keeps_each_members_own_roles(client_logged_in, settings):
+    settings.EXPORT_CHUNK_ROWS = 3  # seven members: chunks of 3, 3 and 1
+    batch = BatchFactory()
+    bodies = [BodyFactory(batch=batch, name=f"第{n}组") for n in range(7)]
+    for n, body in enumerate(bodies):
+        MemberRoleFactory(member=MemberFactory(batch=batch, name=f"队员{n}"), body=body)
+    rows = csv_rows(client_logged_in.get(EXPORT, {"sort": "name"}))[1:]
+    assert [(row[0], row[2].split("·")[0]) for row in rows] == [
+        (f"队员{n}", f"第{n}组") for n in range(7)
+    ]
