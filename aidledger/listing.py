@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.views import View
 
 from aidledger.exports import csv_chunks, csv_response
@@ -36,7 +37,7 @@ class Column:
     """One column of a ledger list, on screen and in the CSV.
 
     `value` is an attribute path ("batch.name") or a function of the row object; it must only
-    read what the selector already loaded (select_related / prefetch_related), never query.
+    read what the selector (select_related) or `load_related()` already loaded, never query.
     `sort` is the ORM ordering expression that sorts by this column, if it can be sorted.
     """
 
@@ -200,6 +201,8 @@ def display(value: Any, kind: Kind = "text") -> str:
     """A cell as the page shows it: money with thousands separators, ISO dates."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if kind == "money" and isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, datetime.datetime):
