@@ -182,3 +182,23 @@ def test_log_out_returns_to_the_login_page(client_logged_in):
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
     assert client_logged_in.get("/").status_code == 302
+
+
+def test_browser_language_does_not_override_chinese_default(client_logged_in):
+    response = client_logged_in.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_missing_page_shows_the_sites_own_404_page(client_logged_in):
+    response = client_logged_in.get("/no-such-page/")
+    assert response.status_code == 404
+    assert 'class="site-header"' in response.content.decode()
+    assert "/accounts/logout/" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "<form" not in html
+    assert 'class="site-header"' in html
