@@ -42,6 +42,8 @@ def csv_cell(value: Any) -> str:
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return neutralise("; ".join(str(item) for item in value))
     return neutralise(str(value))
 
 

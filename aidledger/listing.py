@@ -24,12 +24,13 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views import View
 
 from aidledger.exports import csv_chunks, csv_response
 
-Kind = Literal["text", "longtext", "number", "money", "date"]
+Kind = Literal["text", "longtext", "list", "number", "money", "date"]
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ class LedgerListView(View):
                 yield [column.value_of(obj) for column in self.columns]
 
     def export_csv(self, queryset: QuerySet) -> HttpResponseBase:
-        header = [column.label for column in self.columns]
+        header = [capfirst(column.label) for column in self.columns]
         chunks = csv_chunks(
             header, self.export_rows(queryset), chunk_rows=settings.EXPORT_CHUNK_ROWS
         )

@@ -19,10 +19,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "aidledger/home.html", {"programmes": selectors.team_overview()})
 
 
-def _roles(member: Member) -> str:
+def _roles(member: Member) -> list[str]:
     # RoleKind(...).label, not get_role_display(): the latter rebuilds a dict of the lazy
     # choices on every call, which dominated the export's time.
-    return "; ".join(f"{role.body.name}·{RoleKind(role.role).label}" for role in member.role_list)
+    return [f"{role.body.name} · {RoleKind(role.role).label}" for role in member.role_list]
 
 
 class MemberListView(LedgerListView):
@@ -32,7 +32,7 @@ class MemberListView(LedgerListView):
     columns = (
         Column("name", pgettext_lazy("of a person", "name"), "name", sort="name", link=True),
         Column("batch", _("batch"), "batch.name", sort="batch__number"),
-        Column("roles", _("roles"), _roles, kind="longtext"),
+        Column("roles", _("roles"), _roles, kind="list"),
         Column("home_unit", _("home unit"), "home_unit", sort="home_unit"),
         Column("home_post", _("home post"), "home_post"),
         Column("posting_unit", _("posting unit"), "posting_unit", sort="posting_unit"),

@@ -402,6 +402,21 @@ def test_export_in_several_chunks_keeps_each_members_own_roles(client_logged_in,
     for n, body in enumerate(bodies):
         MemberRoleFactory(member=MemberFactory(batch=batch, name=f"队员{n}"), body=body)
     rows = csv_rows(client_logged_in.get(EXPORT, {"sort": "name"}))[1:]
-    assert [(row[0], row[2].split("·")[0]) for row in rows] == [
+    assert [(row[0], row[2].split(" · ")[0]) for row in rows] == [
         (f"队员{n}", f"第{n}组") for n in range(7)
     ]
+
+
+def test_csv_cell_joins_lists_and_neutralises_the_joined_text():
+    assert (
+        csv_cell(["产业扶持组 · 组长", "临时党支部 · 成员"])
+        == "产业扶持组 · 组长; 临时党支部 · 成员"
+    )
+    assert csv_cell(["=1+1", "x"]) == "'=1+1; x"
+    assert csv_cell([]) == ""
+
+
+def test_roles_show_one_per_line_on_the_page(client_logged_in, groups):
+    html = client_logged_in.get(LIST, {"q": "甲"}).content.decode()
+    assert "<div>产业扶持组 · " in html
+    assert "<div>社会事业组 · " in html
