@@ -33,7 +33,7 @@ BATCHES = [
     {"number": 2, "name": "第二批", "start_date": D(2023, 7, 1), "end_date": None},
 ]
 
-# Batch 2's "1+1+3": 前线指挥部， 临时党支部， three working groups.
+# Batch 2's "1+1+3": 前线指挥部, 临时党支部, three working groups.
 BODIES = [
     ("前线指挥部", Body.Kind.COMMAND_POST, "统筹帮扶工作，研究决定重大事项。"),
     ("临时党支部", Body.Kind.PARTY_BRANCH, "加强队员教育管理，发挥党员先锋模范作用。"),

@@ -420,3 +420,12 @@ def test_roles_show_one_per_line_on_the_page(client_logged_in, groups):
     html = client_logged_in.get(LIST, {"q": "甲"}).content.decode()
     assert "<div>产业扶持组 · " in html
     assert "<div>社会事业组 · " in html
+
+
+def test_page_cells_show_yes_no_and_dashes_like_the_csv():
+    from aidledger.listing import display
+
+    with translation.override("en"):
+        assert (display(True), display(False)) == ("yes", "no")
+    assert display(None) == display("") == "—"
+    assert display(Decimal("1234567.5"), "money") == "1,234,567.50"
