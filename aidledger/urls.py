@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from aidledger import views
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     *views.MemberListView.urls("members/", name="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    path("pairings/", include("pairings.urls")),
+    path("projects/", include("projects.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),

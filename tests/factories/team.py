@@ -8,6 +8,17 @@ from factory.django import DjangoModelFactory
 
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
 
+__all__ = [
+    "TEST_PASSWORD",
+    "BatchFactory",
+    "BodyFactory",
+    "MemberFactory",
+    "MemberRoleFactory",
+    "ProgrammeFactory",
+    "UserFactory",
+    "create_team",
+]
+
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 

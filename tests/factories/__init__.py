@@ -1,0 +1,5 @@
+"""Factories per app; import them from here (`from tests.factories import MemberFactory`)."""
+
+from tests.factories.pairings import *  # noqa: F403
+from tests.factories.projects import *  # noqa: F403
+from tests.factories.team import *  # noqa: F403

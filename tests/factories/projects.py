@@ -1,0 +1,3 @@
+"""Factories for the projects and money ledger."""
+
+__all__: list[str] = []
