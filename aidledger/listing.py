@@ -4,6 +4,8 @@ A ledger list is declared by one subclass of `LedgerListView`: a selector (`get_
 a django-filter `FilterSet`, and one column spec. The same three drive the HTML table and the
 CSV export, so the export holds exactly the rows and columns the reviewer sees, filters and
 sort included. `LedgerListView.urls()` gives both URLs: `<route>` and `<route>export.csv`.
+A list may also declare `totals`: figures over all the filtered rows (sums of money, counts),
+computed by the database in one aggregate query and shown above the table.
 """
 
 from __future__ import annotations
@@ -60,6 +62,20 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Total:
+    """One figure over all the filtered rows, e.g. the sum of the planned amounts.
+
+    `expression` is an aggregate (`money_sum("amount")`, `Count(...)`); all of a list's totals
+    are computed together in one `aggregate()` query. Money shows in 元 with separators.
+    """
+
+    key: str
+    label: str | Promise
+    expression: Any
+    kind: Kind = "money"
+
+
+@dataclass(frozen=True)
 class Header:
     column: Column
     direction: Literal["asc", "desc", None]
@@ -73,6 +89,7 @@ class LedgerListView(View):
     filterset_class: ClassVar[type[django_filters.FilterSet]]
     columns: ClassVar[Sequence[Column]]
     default_sort: ClassVar[str]
+    totals: ClassVar[Sequence[Total]] = ()
     url_name = ""
     template_name = "aidledger/ledger_list.html"
     export = False
@@ -143,6 +160,16 @@ class LedgerListView(View):
 
     # The page --------------------------------------------------------------------------------
 
+    def compute_totals(self, rows: QuerySet) -> list[tuple[Total, Any]]:
+        """The list's totals over the filtered rows (not just the page), in one query."""
+        if not self.totals:
+            return []
+        # Prefixed keys: an aggregate may not share its name with an annotation it sums.
+        values = rows.order_by().aggregate(
+            **{f"total__{total.key}": total.expression for total in self.totals}
+        )
+        return [(total, values[f"total__{total.key}"]) for total in self.totals]
+
     def page_size(self) -> int:
         try:
             size = int(self.request.GET.get("per_page", ""))
@@ -169,6 +196,7 @@ class LedgerListView(View):
             "page_size": page_size,
             "page_sizes": settings.LIST_PAGE_SIZES,
             "export_url": reverse(f"{self.url_name}-export"),
+            "totals": self.compute_totals(rows) if filterset.is_valid() else [],
             "filtered": any(
                 value not in (None, "")
                 for value in getattr(filterset.form, "cleaned_data", {}).values()
@@ -199,13 +227,16 @@ class LedgerListView(View):
 
 
 def display(value: Any, kind: Kind = "text") -> str:
-    """A cell as the page shows it: money with thousands separators, ISO dates."""
+    """A cell as the page shows it: money and quantities with thousands separators, ISO dates."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if kind == "money" and isinstance(value, Decimal):
         return f"{value:,.2f}"
+    if kind == "number" and isinstance(value, Decimal):
+        # A quantity reads as written: 109,800 head, 12.5 万元 (no trailing zeros).
+        return f"{value:,.0f}" if value == value.to_integral_value() else f"{value.normalize():,f}"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):

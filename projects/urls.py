@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from projects import views
+
+urlpatterns = [
+    *views.ProjectListView.urls("", name="projects"),
+    path("<int:pk>/", views.project_detail, name="project-detail"),
+    *views.FundingListView.urls("funding/", name="funding"),
+    *views.DisbursementListView.urls("disbursements/", name="disbursements"),
+    *views.IndicatorListView.urls("indicators/", name="indicators"),
+    *views.LeadListView.urls("leads/", name="leads"),
+    *views.SaleListView.urls("sales/", name="sales"),
+]

@@ -1,0 +1,336 @@
+"""The money ledger in the admin. Disbursements are saved through
+`services.record_disbursement()` so the over-plan check runs with the funding line locked."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from aidledger.admin import BodyListFilter
+from aidledger.fields import money_sum
+from aidledger.models import Body
+from projects import selectors, services
+from projects.models import (
+    Disbursement,
+    Funding,
+    Indicator,
+    InvestmentLead,
+    Outlet,
+    Project,
+    Sale,
+    Segment,
+    yuan,
+)
+
+
+def _yuan(value: Decimal | None) -> str:
+    return "—" if value is None else yuan(value)
+
+
+# Disbursements: the lock and the check -----------------------------------------------------------
+
+
+class DisbursementForm(forms.ModelForm):
+    """Locks the chosen funding line before the model's clean() sums its disbursements.
+
+    The admin runs the whole change form (validation and save) in one transaction, so the lock
+    taken here is held until the disbursement is saved and committed: a second clerk's form
+    waits here, then sees the first one's disbursement in its sum.
+    """
+
+    class Meta:
+        model = Disbursement
+        fields = ["project", "funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if funding := data.get("funding"):
+            services.lock_funding(funding.pk)
+        return data
+
+
+class DisbursementFormSet(BaseInlineFormSet):
+    """Several new disbursements of one line in one save count together against its plan."""
+
+    def clean(self) -> None:
+        super().clean()
+        by_funding = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if form.errors or data.get("DELETE") or not data.get("funding"):
+                continue
+            if data.get("amount") is None:
+                continue
+            by_funding[data["funding"].pk].append(form)
+        for forms_of_line in by_funding.values():
+            if len(forms_of_line) < 2:
+                continue  # a single form was checked by the model's clean()
+            first, *others = (form.instance for form in forms_of_line)
+            if error := services.overdraw_error(first, also=tuple(others)):
+                forms_of_line[-1].add_error("amount", error)
+
+
+def _project_being_edited(request: HttpRequest) -> str | None:
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match else None
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    fields = [
+        "source",
+        "year",
+        "amount",
+        "disbursed",
+        "remaining",
+        "document_number",
+        "approved_on",
+        "notes",
+    ]
+    readonly_fields = ["disbursed", "remaining"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Funding]:
+        return selectors.funding_list()
+
+    @admin.display(description=_("disbursed (yuan)"))
+    def disbursed(self, funding: Funding) -> str:
+        return _yuan(getattr(funding, "disbursed", None))
+
+    @admin.display(description=_("remaining (yuan)"))
+    def remaining(self, funding: Funding) -> str:
+        return _yuan(getattr(funding, "remaining", None))
+
+
+class DisbursementInline(admin.TabularInline):
+    model = Disbursement
+    form = DisbursementForm
+    formset = DisbursementFormSet
+    fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disbursement]:
+        return super().get_queryset(request).select_related("funding__project")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "funding":
+            # Only this project's funding lines (none yet while the project is being added).
+            kwargs["queryset"] = Funding.objects.filter(
+                project_id=_project_being_edited(request)
+            ).select_related("project")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["name", "unit", "baseline", "target", "actual", "as_of", "notes"]
+    extra = 0
+
+
+def _working_group_choices(db_field, kwargs: dict) -> None:
+    if db_field.name in ("responsible_body", "follower_body"):
+        kwargs["queryset"] = Body.objects.select_related("batch")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "sector",
+        "status",
+        "responsible_body",
+        "township",
+        "planned_yuan",
+        "disbursed_yuan",
+        "remaining_yuan",
+    ]
+    list_filter = ["sector", "status", ("responsible_body", BodyListFilter), "township"]
+    list_select_related = ["responsible_body__batch", "township"]
+    search_fields = ["code", "name", "implementing_unit"]
+    autocomplete_fields = ["responsible_body"]
+    readonly_fields = ["money_summary"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "sector", "status", "responsible_body", "township"]}),
+        (None, {"fields": ["implementing_unit", "start_date", "end_date"]}),
+        (None, {"fields": ["description", "beneficiaries", "notes"]}),
+        (_("Funds"), {"fields": ["money_summary"]}),
+    ]
+    inlines = [FundingInline, DisbursementInline, IndicatorInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return selectors.with_money(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _working_group_choices(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("planned (yuan)"), ordering="planned")
+    def planned_yuan(self, project: Project) -> str:
+        return _yuan(project.planned)
+
+    @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
+    def disbursed_yuan(self, project: Project) -> str:
+        return _yuan(project.disbursed)
+
+    @admin.display(description=_("remaining (yuan)"), ordering="remaining")
+    def remaining_yuan(self, project: Project) -> str:
+        return _yuan(project.remaining)
+
+    @admin.display(description=_("planned / disbursed / remaining"))
+    def money_summary(self, project: Project) -> str:
+        if not project.pk:
+            return "—"
+        rate = selectors.execution_rate(project.planned, project.disbursed)
+        return _(
+            "planned %(planned)s yuan, disbursed %(disbursed)s yuan, remaining %(remaining)s "
+            "yuan; execution rate %(rate)s%%"
+        ) % {
+            "planned": _yuan(project.planned),
+            "disbursed": _yuan(project.disbursed),
+            "remaining": _yuan(project.remaining),
+            "rate": "—" if rate is None else rate,
+        }
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Disbursement:
+            super().save_formset(request, form, formset, change)
+            return
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            services.record_disbursement(obj)
+
+
+@admin.register(Funding)
+class FundingAdmin(admin.ModelAdmin):
+    list_display = [
+        "project",
+        "source",
+        "year",
+        "amount",
+        "disbursed_yuan",
+        "remaining_yuan",
+        "document_number",
+        "approved_on",
+    ]
+    list_filter = ["source", "year", "project__sector"]
+    list_select_related = ["project"]
+    search_fields = ["project__code", "project__name", "document_number"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "approved_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Funding]:
+        # Also the autocomplete's queryset: a line's label names its project.
+        return selectors.funding_list()
+
+    @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
+    def disbursed_yuan(self, funding: Funding) -> str:
+        return _yuan(funding.disbursed)
+
+    @admin.display(description=_("remaining (yuan)"), ordering="remaining")
+    def remaining_yuan(self, funding: Funding) -> str:
+        return _yuan(funding.remaining)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(admin.ModelAdmin):
+    form = DisbursementForm
+    list_display = ["paid_on", "project", "funding", "amount", "payee", "voucher_number"]
+    list_filter = ["funding__source", "project__sector", "paid_on"]
+    list_select_related = ["project", "funding__project"]
+    search_fields = ["project__code", "project__name", "payee", "voucher_number"]
+    autocomplete_fields = ["project", "funding"]
+    date_hierarchy = "paid_on"
+
+    def save_model(self, request, obj: Disbursement, form, change) -> None:
+        services.record_disbursement(obj)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "unit", "baseline", "target", "actual", "as_of"]
+    list_filter = ["project__sector"]
+    list_select_related = ["project"]
+    search_fields = ["name", "project__code", "project__name"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "as_of"
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "industry", "position"]
+    list_filter = ["industry"]
+    search_fields = ["name"]
+
+
+@admin.register(InvestmentLead)
+class InvestmentLeadAdmin(admin.ModelAdmin):
+    list_display = [
+        "company",
+        "city",
+        "industry",
+        "segment",
+        "visited_on",
+        "invited_on",
+        "leader_visit_on",
+        "intent_on",
+        "signed_on",
+        "registered_on",
+        "registered_capital",
+    ]
+    list_filter = ["industry", "segment", "city"]
+    list_select_related = ["segment"]
+    search_fields = ["company", "city", "notes"]
+    autocomplete_fields = ["segment", "follower_body", "follower"]
+    fieldsets = [
+        (None, {"fields": ["company", "city", "industry", "segment"]}),
+        (_("Followed by"), {"fields": ["follower_body", "follower"]}),
+        (
+            _("Funnel"),
+            {
+                "fields": [
+                    "visited_on",
+                    "invited_on",
+                    "leader_visit_on",
+                    "intent_on",
+                    "signed_on",
+                    "registered_on",
+                ]
+            },
+        ),
+        (None, {"fields": ["registered_capital", "planned_investment", "notes"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _working_group_choices(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "operator", "address", "total_sales"]
+    search_fields = ["name", "operator"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
+        return super().get_queryset(request).annotate(total=money_sum("sales__amount"))
+
+    @admin.display(description=_("sales (yuan)"), ordering="total")
+    def total_sales(self, outlet: Outlet) -> str:
+        return _yuan(outlet.total)
+
+
+@admin.register(Sale)
+class SaleAdmin(admin.ModelAdmin):
+    list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount"]
+    list_filter = ["outlet", "product", "period"]
+    list_select_related = ["outlet"]
+    search_fields = ["outlet__name", "notes"]
+    autocomplete_fields = ["outlet"]
+    date_hierarchy = "period"

@@ -1,0 +1,243 @@
+"""FilterSets of the money ledger's lists."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from aidledger.filters import DateInput
+from aidledger.models import Batch, Body
+from pairings.models import Unit
+from projects import selectors
+from projects.models import (
+    STAGES,
+    Disbursement,
+    Funding,
+    FundingSource,
+    Indicator,
+    Industry,
+    InvestmentLead,
+    Outlet,
+    Product,
+    Project,
+    ProjectStatus,
+    Sale,
+    Sector,
+    Segment,
+)
+
+
+class MonthInput(forms.DateInput):
+    """A browser month picker: sends and shows "2024-03"."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+def _search(fields: tuple[str, ...]):
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+    return search
+
+
+def _search_field(placeholder) -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": placeholder}),
+    )
+
+
+def _working_groups() -> QuerySet[Body]:
+    return Body.objects.filter(kind=Body.Kind.WORKING_GROUP).select_related("batch")
+
+
+def _townships() -> QuerySet[Unit]:
+    return Unit.objects.filter(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP).order_by("name")
+
+
+def _projects() -> QuerySet[Project]:
+    return Project.objects.order_by("code")
+
+
+class ProjectScopedFilter(django_filters.FilterSet):
+    """Filters on the project a row belongs to, by `prefix` ("" for projects themselves)."""
+
+    prefix_path = "project__"
+
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), choices=Sector.choices, method="filter_project", empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"),
+        choices=ProjectStatus.choices,
+        method="filter_project",
+        empty_label=_("All"),
+    )
+    body = django_filters.ModelChoiceFilter(
+        label=_("responsible body"),
+        queryset=_working_groups(),
+        method="filter_project",
+        empty_label=_("All"),
+    )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("batch"),
+        queryset=Batch.objects.all(),
+        method="filter_project",
+        empty_label=_("All"),
+    )
+    township = django_filters.ModelChoiceFilter(
+        label=_("township"), queryset=_townships(), method="filter_project", empty_label=_("All")
+    )
+
+    LOOKUPS = {
+        "sector": "sector",
+        "status": "status",
+        "body": "responsible_body",
+        "batch": "responsible_body__batch",
+        "township": "township",
+        "project": "pk",
+    }
+
+    def filter_project(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.prefix_path}{self.LOOKUPS[name]}": value})
+
+
+class ProjectFilter(ProjectScopedFilter):
+    prefix_path = ""
+    q = _search_field(_("code, name or implementing unit"))
+    search = _search(("code", "name", "implementing_unit", "description"))
+
+    class Meta:
+        model = Project
+        fields = ["q", "sector", "status", "body", "batch", "township"]
+
+
+class FundingFilter(ProjectScopedFilter):
+    q = _search_field(_("project, document number"))
+    search = _search(("project__code", "project__name", "document_number", "notes"))
+    project = django_filters.ModelChoiceFilter(
+        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("source"), choices=FundingSource.choices, empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(label=_("year"), field_name="year")
+
+    class Meta:
+        model = Funding
+        fields = ["q", "project", "source", "year", "sector", "status", "body", "batch", "township"]
+
+
+class DisbursementFilter(ProjectScopedFilter):
+    q = _search_field(_("project, payee or voucher"))
+    search = _search(("project__code", "project__name", "payee", "voucher_number", "notes"))
+    project = django_filters.ModelChoiceFilter(
+        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("source"),
+        choices=FundingSource.choices,
+        field_name="funding__source",
+        empty_label=_("All"),
+    )
+    paid_from = django_filters.DateFilter(
+        label=_("paid from"), field_name="paid_on", lookup_expr="gte", widget=DateInput()
+    )
+    paid_to = django_filters.DateFilter(
+        label=_("paid until"), field_name="paid_on", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "q",
+            "project",
+            "source",
+            "paid_from",
+            "paid_to",
+            "sector",
+            "body",
+            "batch",
+            "township",
+        ]
+
+
+class IndicatorFilter(ProjectScopedFilter):
+    q = _search_field(_("indicator or project"))
+    search = _search(("name", "project__code", "project__name"))
+    project = django_filters.ModelChoiceFilter(
+        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "project", "sector", "body", "batch"]
+
+
+class LeadFilter(django_filters.FilterSet):
+    q = _search_field(_("company or notes"))
+    search = _search(("company", "notes"))
+    stage = django_filters.ChoiceFilter(
+        label=_("reached stage"),
+        choices=[(field, label) for field, label in STAGES],
+        method="filter_stage",
+        empty_label=_("All"),
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("industry"), choices=Industry.choices, empty_label=_("All")
+    )
+    segment = django_filters.ModelChoiceFilter(
+        label=_("segment"), queryset=Segment.objects.all(), empty_label=_("All")
+    )
+    city = django_filters.ChoiceFilter(
+        label=_("city met in"),
+        choices=lambda: [(c, c) for c in selectors.cities()],
+        empty_label=_("All"),
+    )
+    body = django_filters.ModelChoiceFilter(
+        label=_("followed by body"),
+        queryset=Body.objects.select_related("batch"),
+        field_name="follower_body",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = InvestmentLead
+        fields = ["q", "stage", "industry", "segment", "city", "body"]
+
+    def filter_stage(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{value}__isnull": False})
+
+
+class SaleFilter(django_filters.FilterSet):
+    outlet = django_filters.ModelChoiceFilter(
+        label=_("outlet"), queryset=Outlet.objects.all(), empty_label=_("All")
+    )
+    product = django_filters.ChoiceFilter(
+        label=_("product"), choices=Product.choices, empty_label=_("All")
+    )
+    period_from = django_filters.DateFilter(
+        label=_("from month"),
+        field_name="period",
+        lookup_expr="gte",
+        input_formats=["%Y-%m"],
+        widget=MonthInput(),
+    )
+    period_to = django_filters.DateFilter(
+        label=_("until month"),
+        field_name="period",
+        lookup_expr="lte",
+        input_formats=["%Y-%m"],
+        widget=MonthInput(),
+    )
+
+    class Meta:
+        model = Sale
+        fields = ["outlet", "product", "period_from", "period_to"]

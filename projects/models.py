@@ -1,0 +1,525 @@
+"""The projects and money ledger: projects, their planned funds and disbursements, indicators,
+investment leads and consumer-assistance sales.
+
+Money is a `MoneyField` (Decimal yuan in Python, whole fen in the database): sums are exact on
+SQLite and PostgreSQL. The rule that a funding line is never overdrawn spans rows, so it lives
+in `projects.services.record_disbursement()`, which every entry path goes through.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from aidledger.fields import MoneyField
+from aidledger.models import Body, Member, end_not_before_start, one_of
+from pairings.models import Unit
+
+AMOUNT_POSITIVE = _("The amount must be greater than zero.")
+
+
+def positive(field: str, *, name: str, nullable: bool = False) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__gt": 0})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(
+        condition=condition, name=name, violation_error_message=AMOUNT_POSITIVE
+    )
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount as people read it in a message: thousands separators, two decimals."""
+    return f"{amount:,.2f}"
+
+
+class Sector(models.TextChoices):
+    AGRICULTURE = "agriculture", _("agriculture")
+    INDUSTRY = "industry", _("industry")
+    EDUCATION = "education", _("education")
+    HEALTH = "health", _("health")
+    GOVERNANCE = "governance", _("rural governance")
+    CONSUMER = "consumer", _("consumer assistance")
+    INFRASTRUCTURE = "infrastructure", _("infrastructure")
+    OTHER = "other", pgettext_lazy("sector", "other")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    SUSPENDED = "suspended", _("suspended")
+
+
+class Project(models.Model):
+    """A funded piece of assistance work (帮扶项目)."""
+
+    Sector = Sector
+    Status = ProjectStatus
+
+    code = models.CharField(
+        _("code"), max_length=30, unique=True, help_text=_("For example NY-2023-01.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    responsible_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("responsible body"),
+        limit_choices_to={"kind": Body.Kind.WORKING_GROUP},
+    )
+    township = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("township"),
+        limit_choices_to={"side": Unit.Side.HELPED, "kind": Unit.Kind.TOWNSHIP},
+    )
+    implementing_unit = models.CharField(_("implementing unit"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    beneficiaries = models.TextField(_("beneficiaries"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+        constraints = [
+            one_of("sector", Sector, name="project_sector_valid"),
+            one_of("status", ProjectStatus, name="project_status_valid"),
+            end_not_before_start(start="start_date", end="end_date", name="project_dates"),
+        ]
+        indexes = [
+            # The project list's sector filter (agriculture, industry …).
+            models.Index(fields=["sector", "code"], name="project_sector_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.responsible_body_id and self.responsible_body.kind != Body.Kind.WORKING_GROUP:
+            errors["responsible_body"] = _("The responsible body must be a working group.")
+        if self.township_id:
+            township = self.township
+            if township.side != Unit.Side.HELPED or township.kind != Unit.Kind.TOWNSHIP:
+                errors["township"] = _("Choose a township of the helped side.")
+            elif (
+                self.responsible_body_id
+                and township.programme_id != self.responsible_body.batch.programme_id
+            ):
+                errors["township"] = _("The township belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FundingSource(models.TextChoices):
+    MUNICIPAL = "municipal", _("municipal finance")
+    DISTRICT = "district", _("districts and counties")
+    DEPARTMENT = "department", _("departments")
+    DONATION = "donation", _("social donations")
+    ENTERPRISE = "enterprise", _("enterprise investment")
+    FINANCING = "financing", _("financing")
+
+
+class Funding(models.Model):
+    """A planned amount (资金安排) for a project, from one source in one year."""
+
+    Source = FundingSource
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("project")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = MoneyField(_("planned amount (yuan)"))
+    document_number = models.CharField(_("approval document number"), max_length=100, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("funding line")
+        verbose_name_plural = _("funding lines")
+        ordering = ["project_id", "year", "source", "pk"]
+        constraints = [
+            one_of("source", FundingSource, name="funding_source_valid"),
+            positive("amount", name="funding_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="funding_year_plausible",
+                violation_error_message=_("Enter a year between 2000 and 2100."),
+            ),
+        ]
+        indexes = [
+            # The funding list's year and source filters.
+            models.Index(fields=["year", "source"], name="funding_year_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # Querysets that list funding lines select_related("project").
+        return (
+            f"{self.project.code} · {self.year} · {self.get_source_display()} · {yuan(self.amount)}"
+        )
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.pk or self.amount is None:
+            return
+        from projects.selectors import disbursed_total
+
+        disbursed = disbursed_total(funding_id=self.pk)
+        if self.amount < disbursed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(disbursed)s yuan has already been disbursed from this line; the "
+                        "planned amount cannot be less."
+                    )
+                    % {"disbursed": yuan(disbursed)}
+                }
+            )
+
+
+class Disbursement(models.Model):
+    """Money paid out (资金拨付) from one funding line of a project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("project")
+    )
+    funding = models.ForeignKey(
+        Funding,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("funding line"),
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = MoneyField(_("amount (yuan)"))
+    payee = models.CharField(_("payee"), max_length=200)
+    voucher_number = models.CharField(_("voucher number"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        ordering = ["paid_on", "pk"]
+        constraints = [positive("amount", name="disbursement_amount_positive")]
+        indexes = [
+            # The disbursements list's date range and default sort.
+            models.Index(fields=["paid_on"], name="disbursement_paid_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} · {self.payee} · {yuan(self.amount)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.project_id])
+
+    def clean(self) -> None:
+        """Same project as its funding line; within the line's plan (the message a clerk reads;
+        `services.record_disbursement()` repeats the check with the line locked)."""
+        super().clean()
+        if not self.funding_id:
+            return
+        if self.project_id and self.funding.project_id != self.project_id:
+            raise ValidationError({"funding": _("The funding line belongs to another project.")})
+        if self.amount is not None and self.amount > 0:
+            from projects.services import overdraw_error
+
+            if error := overdraw_error(self):
+                raise ValidationError({"amount": error})
+
+
+class Indicator(models.Model):
+    """A performance indicator (绩效指标): target against actual, in one unit of measure."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("project")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(
+        _("unit of measure"), max_length=20, help_text=_("For example 头, 所, 万元, 人.")
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    actual = models.DecimalField(
+        _("actual"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="indicator_name_unique_per_project",
+                violation_error_message=_("This project already has an indicator of this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__isnull=True) | Q(as_of__isnull=False),
+                name="indicator_actual_has_date",
+                violation_error_message=_("Give the date the actual value was measured."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.project_id])
+
+    @property
+    def completion(self) -> Decimal | None:
+        """Actual as a percentage of target, one decimal; None when it cannot be said."""
+        if self.actual is None or not self.target:
+            return None
+        return (self.actual * 100 / self.target).quantize(Decimal("0.1"))
+
+
+class Industry(models.TextChoices):
+    ENERGY_CHEMICAL = "energy_chemical", _("energy and chemicals")
+    ADVANCED_MATERIALS = "advanced_materials", _("advanced materials")
+    FOOD_BEVERAGE = "food_beverage", _("food and beverages")
+
+
+class Segment(models.Model):
+    """One of the segments (细分赛道) of the leading industries: a managed list."""
+
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists; smaller comes first.")
+    )
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["position", "name"]
+        constraints = [one_of("industry", Industry, name="segment_industry_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The funnel in order: (field, label of the stage). A lead may skip a stage (a firm may state
+# its intent without a leaders' visit), but the dates of the stages it reached never go back.
+STAGES = [
+    ("visited_on", _("visited")),
+    ("invited_on", _("invited to the helped place")),
+    ("leader_visit_on", _("visited by leaders")),
+    ("intent_on", _("intent to sign")),
+    ("signed_on", _("signed")),
+    ("registered_on", _("registered")),
+]
+STAGE_ORDER_MESSAGE = _("A stage's date cannot be before the date of an earlier stage.")
+
+
+def stage_order(field: str, earlier: list[str]) -> models.CheckConstraint:
+    condition = Q()
+    for previous in earlier:
+        condition &= (
+            Q(**{f"{field}__isnull": True})
+            | Q(**{f"{previous}__isnull": True})
+            | Q(**{f"{field}__gte": F(previous)})
+        )
+    return models.CheckConstraint(
+        condition=condition,
+        name=f"lead_{field}_not_before_earlier_stages",
+        violation_error_message=STAGE_ORDER_MESSAGE,
+    )
+
+
+class InvestmentLead(models.Model):
+    """A company in the investment-promotion funnel (招商线索)."""
+
+    Industry = Industry
+
+    company = models.CharField(_("company"), max_length=200)
+    city = models.CharField(
+        _("city met in"), max_length=50, blank=True, help_text=_("For example 深圳, 成都.")
+    )
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("segment"),
+    )
+    follower_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("followed by body"),
+    )
+    follower = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("followed by member"),
+    )
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    invited_on = models.DateField(_("invited on"), null=True, blank=True)
+    leader_visit_on = models.DateField(_("leaders visited on"), null=True, blank=True)
+    intent_on = models.DateField(_("intent stated on"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registered_capital = MoneyField(_("registered capital (yuan)"), null=True, blank=True)
+    planned_investment = MoneyField(_("planned investment (yuan)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("investment lead")
+        verbose_name_plural = _("investment leads")
+        ordering = ["company", "pk"]
+        constraints = [
+            one_of("industry", Industry, name="lead_industry_valid"),
+            positive("registered_capital", name="lead_registered_capital_positive", nullable=True),
+            positive("planned_investment", name="lead_planned_investment_positive", nullable=True),
+            *(
+                stage_order(field, [earlier for earlier, _label in STAGES[:index]])
+                for index, (field, _label) in enumerate(STAGES)
+                if index
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.company
+
+    @property
+    def furthest_stage(self) -> str | None:
+        """The label of the last stage reached."""
+        reached = [label for field, label in STAGES if getattr(self, field)]
+        return str(reached[-1]) if reached else None
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        previous: tuple[str, datetime.date] | None = None
+        for field, label in STAGES:
+            date = getattr(self, field)
+            if date is None:
+                continue
+            if previous and date < previous[1]:
+                errors[field] = _(
+                    "The date of “%(stage)s” (%(date)s) cannot be before the date of "
+                    "“%(previous)s” (%(previous_date)s)."
+                ) % {
+                    "stage": label,
+                    "date": date.isoformat(),
+                    "previous": previous[0],
+                    "previous_date": previous[1].isoformat(),
+                }
+            if not previous or date >= previous[1]:
+                previous = (label, date)
+        if self.segment_id and self.industry and self.segment.industry != self.industry:
+            errors["segment"] = _("This segment belongs to another industry.")
+        if (
+            self.follower_id
+            and self.follower_body_id
+            and self.follower.batch_id != self.follower_body.batch_id
+        ):
+            errors["follower"] = _("The member belongs to another batch than the body.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Outlet(models.Model):
+    """A store that sells the helped place's products (消费帮扶专柜)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    operator = models.CharField(_("operator"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.TextChoices):
+    XIAOJIAOLOU = "xiaojiaolou", _("Xiaojiaolou liquor")
+    JIANGKOUCHUN = "jiangkouchun", _("Jiangkouchun liquor")
+    TEA = "tea", _("tea")
+    SAUSAGE = "sausage", _("sausage")
+    CURED_MEAT = "cured_meat", _("cured meat")
+    OTHER = "other", pgettext_lazy("product", "other")
+
+
+class Sale(models.Model):
+    """One month's sales of one product at one outlet (消费帮扶销售)."""
+
+    Product = Product
+
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="sales", verbose_name=_("outlet")
+    )
+    product = models.CharField(_("product"), max_length=20, choices=Product.choices)
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    quantity_unit = models.CharField(
+        _("unit of quantity"), max_length=10, blank=True, help_text=_("For example 瓶, 斤.")
+    )
+    amount = MoneyField(_("amount (yuan)"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
+        ordering = ["period", "outlet_id", "product"]
+        constraints = [
+            one_of("product", Product, name="sale_product_valid"),
+            positive("amount", name="sale_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="sale_period_first_of_month",
+                violation_error_message=_("A month is recorded as its first day."),
+            ),
+            models.UniqueConstraint(
+                fields=["outlet", "product", "period"],
+                name="sale_unique_per_outlet_product_month",
+                violation_error_message=_(
+                    "This outlet already has sales of this product for this month."
+                ),
+            ),
+        ]
+        indexes = [
+            # The sales list's month filter and default sort.
+            models.Index(fields=["period"], name="sale_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet} · {self.get_product_display()} · {self.period:%Y-%m}"

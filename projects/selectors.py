@@ -1,0 +1,181 @@
+"""Queries the money ledger's pages, exports and admin share.
+
+Sums per row come from correlated subqueries (`Sum` grouped inside a `Subquery`), never from
+joins: joining both fundings and disbursements to a project would multiply rows and inflate
+both sums. All sums are over MoneyField columns, so they are integer fen in the database and
+exact Decimal yuan here.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from aidledger.fields import MoneyField, money_sum
+from projects.models import (
+    STAGES,
+    Disbursement,
+    Funding,
+    FundingSource,
+    Indicator,
+    InvestmentLead,
+    Project,
+    Sale,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _sum_of(queryset: QuerySet, *, group_by: str) -> Coalesce:
+    """The sum of `amount` over `queryset` (already correlated with OuterRef), 0.00 if none."""
+    total = queryset.order_by().values(group_by).annotate(total=Sum("amount")).values("total")[:1]
+    return Coalesce(
+        Subquery(total, output_field=MoneyField()),
+        Value(0, output_field=MoneyField()),
+        output_field=MoneyField(),
+    )
+
+
+def money_difference(minuend, subtrahend) -> ExpressionWrapper:
+    """`minuend - subtrahend` for money expressions or field names, as money."""
+    if isinstance(minuend, str):
+        minuend = F(minuend)
+    if isinstance(subtrahend, str):
+        subtrahend = F(subtrahend)
+    return ExpressionWrapper(minuend - subtrahend, output_field=MoneyField())
+
+
+def execution_rate(planned: Decimal | None, disbursed: Decimal | None) -> Decimal | None:
+    """Disbursed as a percentage of planned (执行率), one decimal; None without a plan."""
+    if not planned or disbursed is None:
+        return None
+    return (disbursed * 100 / planned).quantize(Decimal("0.1"))
+
+
+def disbursed_total(*, funding_id: int, exclude: Iterable[int] = ()) -> Decimal:
+    """What has been paid from one funding line, leaving out the disbursements `exclude`."""
+    rows = Disbursement.objects.filter(funding_id=funding_id).exclude(pk__in=list(exclude))
+    return rows.aggregate(total=money_sum("amount"))["total"]
+
+
+def with_money(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Projects annotated with `planned`, `disbursed` and `remaining` (Decimal yuan)."""
+    return projects.annotate(
+        planned=_sum_of(Funding.objects.filter(project=OuterRef("pk")), group_by="project"),
+        disbursed=_sum_of(Disbursement.objects.filter(project=OuterRef("pk")), group_by="project"),
+        remaining=money_difference("planned", "disbursed"),
+    )
+
+
+def project_list() -> QuerySet[Project]:
+    return with_money(Project.objects.select_related("responsible_body__batch", "township"))
+
+
+def funding_list() -> QuerySet[Funding]:
+    """Funding lines with their project, and `disbursed`/`remaining` per line."""
+    return Funding.objects.select_related("project__responsible_body__batch").annotate(
+        disbursed=_sum_of(Disbursement.objects.filter(funding=OuterRef("pk")), group_by="funding"),
+        remaining=money_difference("amount", "disbursed"),
+    )
+
+
+def disbursement_list() -> QuerySet[Disbursement]:
+    return Disbursement.objects.select_related("project__responsible_body__batch", "funding")
+
+
+def indicator_list() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("project__responsible_body__batch")
+
+
+def lead_list() -> QuerySet[InvestmentLead]:
+    return InvestmentLead.objects.select_related("segment", "follower_body__batch", "follower")
+
+
+def funnel_counts() -> dict[str, Count]:
+    """Count expressions, one per stage: how many leads reached it."""
+    return {field: Count("pk", filter=Q(**{f"{field}__isnull": False})) for field, _label in STAGES}
+
+
+def sale_list() -> QuerySet[Sale]:
+    return Sale.objects.select_related("outlet")
+
+
+def cities() -> list[str]:
+    """The cities leads were met in, for the leads filter (a handful of values)."""
+    return list(
+        InvestmentLead.objects.exclude(city="")
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+
+
+# The project page ------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceLine:
+    source: str
+    label: str
+    planned: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.planned - self.disbursed
+
+    @property
+    def rate(self) -> Decimal | None:
+        return execution_rate(self.planned, self.disbursed)
+
+
+@dataclass
+class ProjectPage:
+    project: Project
+    fundings: list[Funding]
+    by_source: list[SourceLine]
+    total: SourceLine
+    disbursements: list[Disbursement]
+    indicators: list[Indicator]
+
+
+def project_page(pk: int) -> ProjectPage:
+    """Everything the project page shows, in four queries whatever the project's size."""
+    project = get_object_or_404(
+        Project.objects.select_related("responsible_body__batch", "township"), pk=pk
+    )
+    fundings = list(funding_list().filter(project=project).order_by("year", "source", "pk"))
+    lines: dict[str, SourceLine] = {}
+    total = SourceLine("", "")
+    for funding in fundings:
+        line = lines.setdefault(
+            funding.source, SourceLine(funding.source, FundingSource(funding.source).label)
+        )
+        line.planned += funding.amount
+        line.disbursed += funding.disbursed
+        total.planned += funding.amount
+        total.disbursed += funding.disbursed
+    order = list(FundingSource.values)
+    by_source = sorted(lines.values(), key=lambda line: order.index(line.source))
+    disbursements = list(
+        Disbursement.objects.filter(project=project)
+        .select_related("funding")
+        .order_by("paid_on", "pk")
+    )
+    for disbursement in disbursements:
+        disbursement.funding.project = project  # its label reads the project: no query
+    indicators = list(Indicator.objects.filter(project=project).order_by("name"))
+    return ProjectPage(project, fundings, by_source, total, disbursements, indicators)

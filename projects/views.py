@@ -1,0 +1,219 @@
+"""The money ledger's review pages: six lists with CSV export, and a project's page."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from aidledger.fields import money_sum
+from aidledger.listing import Column, LedgerListView, Total
+from projects import selectors
+from projects.filters import (
+    DisbursementFilter,
+    FundingFilter,
+    IndicatorFilter,
+    LeadFilter,
+    ProjectFilter,
+    SaleFilter,
+)
+from projects.models import STAGES, Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
+
+
+def _rate(obj) -> object:
+    return selectors.execution_rate(obj.planned, obj.disbursed)
+
+
+def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
+    """Planned, disbursed and remaining over the filtered rows, from the given expressions."""
+    if planned is None:
+        return (Total("disbursed", _("disbursed"), money_sum(disbursed)),)
+    return (
+        Total("planned", _("planned"), money_sum(planned)),
+        Total("disbursed", _("disbursed"), money_sum(disbursed)),
+        Total(
+            "remaining",
+            _("remaining"),
+            selectors.money_difference(money_sum(planned), money_sum(disbursed)),
+        ),
+    )
+
+
+PROJECT_NAME = Column("project", _("project"), "project.name", sort="project__code", link=True)
+PROJECT_CODE = Column("project_code", _("project code"), "project.code", sort="project__code")
+PROJECT_BODY = Column(
+    "body", _("responsible body"), "project.responsible_body", sort="project__responsible_body"
+)
+
+
+class ProjectListView(LedgerListView):
+    title = _("Projects")
+    filterset_class = ProjectFilter
+    default_sort = "code"
+    totals = _money_totals(planned="planned", disbursed="disbursed")
+    columns = (
+        Column("code", _("code"), "code", sort="code"),
+        Column("name", _("name"), "name", sort="name", link=True),
+        Column("sector", _("sector"), lambda p: p.get_sector_display(), sort="sector"),
+        Column("status", _("status"), lambda p: p.get_status_display(), sort="status"),
+        Column("body", _("responsible body"), "responsible_body", sort="responsible_body"),
+        Column("township", _("township"), "township.name", sort="township__name"),
+        Column("implementing_unit", _("implementing unit"), "implementing_unit"),
+        Column("start_date", _("start date"), "start_date", sort="start_date", kind="date"),
+        Column("end_date", _("end date"), "end_date", sort="end_date", kind="date"),
+        Column("planned", _("planned (yuan)"), "planned", sort="planned", kind="money"),
+        Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
+        Column("remaining", _("remaining (yuan)"), "remaining", sort="remaining", kind="money"),
+        Column("rate", _("execution rate (%)"), _rate, kind="number"),
+    )
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return selectors.project_list()
+
+
+class FundingListView(LedgerListView):
+    title = _("Funding lines")
+    filterset_class = FundingFilter
+    default_sort = "project_code"
+    totals = _money_totals(planned="amount", disbursed="disbursed")
+    columns = (
+        PROJECT_CODE,
+        PROJECT_NAME,
+        Column("source", _("source"), lambda f: f.get_source_display(), sort="source"),
+        Column("year", _("year"), "year", sort="year", kind="number"),
+        Column("amount", _("planned (yuan)"), "amount", sort="amount", kind="money"),
+        Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
+        Column("remaining", _("remaining (yuan)"), "remaining", sort="remaining", kind="money"),
+        Column(
+            "rate",
+            _("execution rate (%)"),
+            lambda f: selectors.execution_rate(f.amount, f.disbursed),
+            kind="number",
+        ),
+        Column("document_number", _("approval document number"), "document_number"),
+        Column("approved_on", _("approved on"), "approved_on", sort="approved_on", kind="date"),
+        PROJECT_BODY,
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Funding]:
+        return selectors.funding_list()
+
+
+class DisbursementListView(LedgerListView):
+    title = _("Disbursements")
+    filterset_class = DisbursementFilter
+    default_sort = "-paid_on"
+    totals = _money_totals(planned=None, disbursed="amount")
+    columns = (
+        Column("paid_on", _("paid on"), "paid_on", sort="paid_on", kind="date"),
+        PROJECT_CODE,
+        PROJECT_NAME,
+        Column(
+            "source",
+            _("source"),
+            lambda d: d.funding.get_source_display(),
+            sort="funding__source",
+        ),
+        Column("year", _("year"), "funding.year", sort="funding__year", kind="number"),
+        Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
+        Column("payee", _("payee"), "payee", sort="payee"),
+        Column("voucher_number", _("voucher number"), "voucher_number"),
+        PROJECT_BODY,
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Disbursement]:
+        return selectors.disbursement_list()
+
+
+class IndicatorListView(LedgerListView):
+    title = _("Indicators")
+    filterset_class = IndicatorFilter
+    default_sort = "project_code"
+    columns = (
+        PROJECT_CODE,
+        PROJECT_NAME,
+        Column("name", _("indicator"), "name", sort="name"),
+        Column("unit", _("unit of measure"), "unit"),
+        Column("baseline", _("baseline"), "baseline", kind="number"),
+        Column("target", _("target"), "target", sort="target", kind="number"),
+        Column("actual", _("actual"), "actual", sort="actual", kind="number"),
+        Column("completion", _("completion (%)"), "completion", kind="number"),
+        Column("as_of", _("as of"), "as_of", sort="as_of", kind="date"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return selectors.indicator_list()
+
+
+class LeadListView(LedgerListView):
+    title = _("Investment leads")
+    filterset_class = LeadFilter
+    default_sort = "company"
+    totals = (
+        *(
+            Total(field, label, expression, kind="number")
+            for (field, label), expression in zip(
+                STAGES, selectors.funnel_counts().values(), strict=True
+            )
+        ),
+        Total("registered_capital", _("registered capital"), money_sum("registered_capital")),
+        Total("planned_investment", _("planned investment"), money_sum("planned_investment")),
+    )
+    columns = (
+        Column("company", _("company"), "company", sort="company"),
+        Column("city", _("city met in"), "city", sort="city"),
+        Column(
+            "industry", _("industry"), lambda lead: lead.get_industry_display(), sort="industry"
+        ),
+        Column("segment", _("segment"), "segment.name", sort="segment__position"),
+        Column("stage", _("furthest stage"), "furthest_stage"),
+        *(Column(field, label, field, sort=field, kind="date") for field, label in STAGES),
+        Column(
+            "registered_capital",
+            _("registered capital (yuan)"),
+            "registered_capital",
+            sort="registered_capital",
+            kind="money",
+        ),
+        Column(
+            "planned_investment",
+            _("planned investment (yuan)"),
+            "planned_investment",
+            sort="planned_investment",
+            kind="money",
+        ),
+        Column("follower_body", _("followed by body"), "follower_body"),
+        Column("follower", _("followed by member"), "follower.name"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[InvestmentLead]:
+        return selectors.lead_list()
+
+
+class SaleListView(LedgerListView):
+    title = _("Consumer-assistance sales")
+    filterset_class = SaleFilter
+    default_sort = "-period"
+    totals = (Total("amount", _("sales"), money_sum("amount")),)
+    columns = (
+        Column("period", _("month"), lambda s: s.period.strftime("%Y-%m"), sort="period"),
+        Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),
+        Column("operator", _("operator"), "outlet.operator"),
+        Column("product", _("product"), lambda s: s.get_product_display(), sort="product"),
+        Column("quantity", _("quantity"), "quantity", sort="quantity", kind="number"),
+        Column("quantity_unit", pgettext_lazy("of a quantity", "unit"), "quantity_unit"),
+        Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Sale]:
+        return selectors.sale_list()
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.project_page(pk)
+    return render(request, "projects/project_detail.html", {"page": page, "project": page.project})
