@@ -67,7 +67,7 @@ def _projects() -> QuerySet[Project]:
 
 
 class ProjectScopedFilter(django_filters.FilterSet):
-    """Filters on the project a row belongs to, by `prefix` ("" for projects themselves)."""
+    """Filters on the project a row belongs to, through `prefix_path` ("" for projects)."""
 
     prefix_path = "project__"
 
@@ -106,6 +106,7 @@ class ProjectScopedFilter(django_filters.FilterSet):
     }
 
     def filter_project(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        value = getattr(value, "pk", value)  # a chosen project, body or unit: by its key
         return queryset.filter(**{f"{self.prefix_path}{self.LOOKUPS[name]}": value})
 
 

@@ -20,8 +20,14 @@ from projects.filters import (
 from projects.models import STAGES, Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
 
 
-def _rate(obj) -> object:
-    return selectors.execution_rate(obj.planned, obj.disbursed)
+def _percent(planned, disbursed) -> str | None:
+    # As text, so 75.0 reads 75.0 on screen and in the CSV (a quantity would drop the ".0").
+    rate = selectors.execution_rate(planned, disbursed)
+    return None if rate is None else str(rate)
+
+
+def _rate(obj) -> str | None:
+    return _percent(obj.planned, obj.disbursed)
 
 
 def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:

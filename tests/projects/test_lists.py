@@ -1,0 +1,387 @@
+"""The six money-ledger lists: who may see them, filters, totals, exports, query counts."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from aidledger.models import Body
+from pairings.models import Unit
+from projects.models import Disbursement, Funding, Sale
+from tests.factories import (
+    BatchFactory,
+    BodyFactory,
+    DisbursementFactory,
+    FundingFactory,
+    IndicatorFactory,
+    InvestmentLeadFactory,
+    OutletFactory,
+    ProjectFactory,
+    SaleFactory,
+    SegmentFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+LISTS = [
+    "/projects/",
+    "/projects/funding/",
+    "/projects/disbursements/",
+    "/projects/indicators/",
+    "/projects/leads/",
+    "/projects/sales/",
+]
+
+
+def rows(response) -> list:
+    assert response.status_code == 200
+    return [obj for obj, _cells in response.context["table"]]
+
+
+def totals(response) -> dict[str, Decimal | int]:
+    return {total.key: value for total, value in response.context["totals"]}
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content, newline="")))
+
+
+@pytest.fixture
+def ledger(db):
+    """Two working groups of one batch; agriculture and education projects with money."""
+    batch = BatchFactory(name="第二批")
+    industry = BodyFactory(batch=batch, name="产业扶持组")
+    social = BodyFactory(batch=batch, name="社会事业组")
+    township = UnitFactory(
+        programme=batch.programme, side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP, name="板庙镇"
+    )
+    cattle = ProjectFactory(
+        code="NY-01", name="优质肉牛全产业链", responsible_body=industry, township=township
+    )
+    tea = ProjectFactory(code="NY-02", name="金宝山茶旅融合产业园", responsible_body=industry)
+    school = ProjectFactory(
+        code="JY-01",
+        name="教学设施改善提升工程",
+        sector="education",
+        status="completed",
+        responsible_body=social,
+    )
+    cattle_2023 = FundingFactory(project=cattle, year=2023, amount=Decimal("6000000.00"))
+    cattle_2024 = FundingFactory(
+        project=cattle, year=2024, source="district", amount=Decimal("4000000.00")
+    )
+    tea_line = FundingFactory(project=tea, year=2023, amount=Decimal("2000000.10"))
+    school_line = FundingFactory(project=school, year=2023, amount=Decimal("1800000.00"))
+    DisbursementFactory(funding=cattle_2023, amount=Decimal("3000000.00"), paid_on=D(2023, 9, 15))
+    DisbursementFactory(funding=cattle_2023, amount=Decimal("2500000.01"), paid_on=D(2024, 1, 20))
+    DisbursementFactory(funding=cattle_2024, amount=Decimal("2000000.00"), paid_on=D(2024, 6, 18))
+    DisbursementFactory(funding=tea_line, amount=Decimal("0.10"), paid_on=D(2024, 5, 10))
+    DisbursementFactory(
+        funding=school_line, amount=Decimal("1800000.00"), paid_on=D(2023, 11, 20), payee="平昌中学"
+    )
+    IndicatorFactory(
+        project=cattle,
+        name="能繁母牛和存栏肉牛",
+        target=Decimal("109800"),
+        actual=Decimal("109800"),
+        as_of=D(2024, 10, 9),
+    )
+    IndicatorFactory(project=school, name="受助学校", unit="所", target=Decimal("6"))
+    return {
+        "batch": batch,
+        "industry": industry,
+        "social": social,
+        "township": township,
+        "cattle": cattle,
+        "tea": tea,
+        "school": school,
+    }
+
+
+# Who may see them --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", LISTS + [f"{url}export.csv" for url in LISTS])
+def test_anonymous_visitor_is_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", LISTS + [f"{url}export.csv" for url in LISTS])
+def test_logged_in_user_sees_every_list_and_export(client_logged_in, ledger, url):
+    assert client_logged_in.get(url).status_code == 200
+
+
+# Projects ------------------------------------------------------------------------------------
+
+
+def test_project_list_shows_planned_disbursed_and_rate_per_project(client_logged_in, ledger):
+    response = client_logged_in.get("/projects/", {"sector": "agriculture"})
+    by_code = {project.code: project for project in rows(response)}
+    assert set(by_code) == {"NY-01", "NY-02"}
+    cattle = by_code["NY-01"]
+    assert (cattle.planned, cattle.disbursed, cattle.remaining) == (
+        Decimal("10000000.00"),
+        Decimal("7500000.01"),
+        Decimal("2499999.99"),
+    )
+    html = response.content.decode()
+    assert "10,000,000.00" in html
+    assert "75.0" in html  # execution rate, percent
+
+
+def test_project_totals_are_sums_of_the_filtered_rows(client_logged_in, ledger):
+    response = client_logged_in.get("/projects/", {"sector": "agriculture"})
+    assert totals(response) == {
+        "planned": Decimal("12000000.10"),
+        "disbursed": Decimal("7500000.11"),
+        "remaining": Decimal("4499999.99"),
+    }
+    html = response.content.decode()
+    assert "12,000,000.10" in html
+    assert "7,500,000.11" in html
+    everything = totals(client_logged_in.get("/projects/"))
+    assert everything["planned"] == Decimal("13800000.10")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "completed"}, {"JY-01"}),
+        ({"body": "social"}, {"JY-01"}),
+        ({"batch": "batch"}, {"NY-01", "NY-02", "JY-01"}),
+        ({"township": "township"}, {"NY-01"}),
+        ({"q": "茶旅"}, {"NY-02"}),
+        ({"q": "jy-01"}, {"JY-01"}),
+    ],
+)
+def test_project_filters(client_logged_in, ledger, params, expected):
+    params = {key: getattr(ledger.get(value), "pk", value) for key, value in params.items()}
+    assert {p.code for p in rows(client_logged_in.get("/projects/", params))} == expected
+
+
+def test_batch_filter_leaves_out_projects_of_another_batch(client_logged_in, ledger):
+    ProjectFactory(code="OTHER")
+    response = client_logged_in.get("/projects/", {"batch": ledger["batch"].pk})
+    assert "OTHER" not in {p.code for p in rows(response)}
+
+
+# Funding and disbursements -------------------------------------------------------------------
+
+
+def test_funding_list_filters_by_year_and_source_with_totals(client_logged_in, ledger):
+    response = client_logged_in.get("/projects/funding/", {"year": 2023})
+    assert len(rows(response)) == 3
+    assert totals(response) == {
+        "planned": Decimal("9800000.10"),
+        "disbursed": Decimal("7300000.11"),
+        "remaining": Decimal("2499999.99"),
+    }
+    response = client_logged_in.get("/projects/funding/", {"source": "district"})
+    assert [(f.year, f.amount, f.disbursed) for f in rows(response)] == [
+        (2024, Decimal("4000000.00"), Decimal("2000000.00"))
+    ]
+
+
+def test_disbursements_by_date_range_and_project(client_logged_in, ledger):
+    response = client_logged_in.get(
+        "/projects/disbursements/", {"paid_from": "2024-01-01", "paid_to": "2024-06-18"}
+    )
+    assert sorted(d.amount for d in rows(response)) == [
+        Decimal("0.10"),
+        Decimal("2000000.00"),
+        Decimal("2500000.01"),
+    ]
+    assert totals(response) == {"disbursed": Decimal("4500000.11")}
+    response = client_logged_in.get("/projects/disbursements/", {"project": ledger["cattle"].pk})
+    assert totals(response) == {"disbursed": Decimal("7500000.01")}
+
+
+def test_malformed_date_filter_shows_an_error_and_no_totals(client_logged_in, ledger):
+    response = client_logged_in.get("/projects/disbursements/", {"paid_from": "2024-13-45"})
+    assert rows(response) == []
+    assert response.context["totals"] == []
+    export = client_logged_in.get("/projects/disbursements/export.csv", {"paid_from": "x"})
+    assert export.status_code == 302
+
+
+# Exports: the filtered rows, summing to the fen ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "money_column"),
+    [
+        ("/projects/", {"sector": "agriculture"}, 9),
+        ("/projects/funding/", {"year": "2023"}, 4),
+        ("/projects/disbursements/", {"paid_from": "2024-01-01"}, 5),
+        ("/projects/sales/", {"product": "tea"}, 6),
+    ],
+)
+def test_export_holds_the_filtered_rows_and_sums_to_the_fen(
+    client_logged_in, ledger, url, params, money_column
+):
+    SaleFactory(amount=Decimal("0.10"))
+    SaleFactory(amount=Decimal("1680.05"), period=D(2024, 8, 1))
+    page = client_logged_in.get(url, params | {"per_page": 200})
+    table = csv_rows(client_logged_in.get(f"{url}export.csv", params))
+    assert len(table) - 1 == len(rows(page)) > 0
+    amounts = [Decimal(row[money_column]) for row in table[1:]]
+    assert all(len(row[money_column].split(".")[1]) == 2 for row in table[1:])
+    first_total = next(iter(totals(page).values()))
+    assert sum(amounts) == first_total
+
+
+# Indicators, leads, sales --------------------------------------------------------------------------
+
+
+def test_indicator_list_shows_target_and_actual_as_numbers(client_logged_in, ledger):
+    response = client_logged_in.get("/projects/indicators/", {"project": ledger["cattle"].pk})
+    (indicator,) = rows(response)
+    assert indicator.actual == Decimal("109800")
+    assert "109,800" in response.content.decode()
+
+
+@pytest.fixture
+def funnel(db):
+    segment = SegmentFactory(name="茶叶精深加工")
+    for _ in range(5):
+        InvestmentLeadFactory(city="成都")
+    InvestmentLeadFactory(city="深圳", invited_on=D(2023, 10, 1))
+    InvestmentLeadFactory(
+        company="胜峰茶叶",
+        city="自贡",
+        segment=segment,
+        invited_on=D(2023, 10, 1),
+        leader_visit_on=D(2023, 11, 1),
+        intent_on=D(2023, 12, 1),
+        registered_on=D(2024, 3, 1),
+        registered_capital=Decimal("50000000.00"),
+    )
+    return segment
+
+
+def test_leads_list_counts_the_funnel_and_capital(client_logged_in, funnel):
+    response = client_logged_in.get("/projects/leads/")
+    figures = totals(response)
+    assert [
+        figures[key] for key in ("visited_on", "invited_on", "leader_visit_on", "intent_on")
+    ] == [
+        7,
+        2,
+        1,
+        1,
+    ]
+    assert figures["registered_capital"] == Decimal("50000000.00")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"stage": "invited_on"}, 2),
+        ({"stage": "registered_on"}, 1),
+        ({"city": "成都"}, 5),
+        ({"industry": "energy_chemical"}, 0),
+        ({"q": "胜峰"}, 1),
+    ],
+)
+def test_lead_filters(client_logged_in, funnel, params, expected):
+    assert len(rows(client_logged_in.get("/projects/leads/", params))) == expected
+
+
+def test_lead_filter_by_segment(client_logged_in, funnel):
+    response = client_logged_in.get("/projects/leads/", {"segment": funnel.pk})
+    assert [lead.company for lead in rows(response)] == ["胜峰茶叶"]
+
+
+def test_sales_filter_by_outlet_product_and_month(client_logged_in):
+    south, east = OutletFactory(name="自贡高投供销社南悦里店"), OutletFactory(name="百佳超市汇东店")
+    for month in (7, 8, 9):
+        SaleFactory(outlet=south, period=D(2024, month, 1), amount=Decimal("100.01"))
+        SaleFactory(outlet=east, product="sausage", period=D(2024, month, 1))
+    response = client_logged_in.get(
+        "/projects/sales/", {"outlet": south.pk, "period_from": "2024-08", "period_to": "2024-09"}
+    )
+    assert [s.period for s in rows(response)] == [D(2024, 9, 1), D(2024, 8, 1)]
+    assert totals(response) == {"amount": Decimal("200.02")}
+    assert len(rows(client_logged_in.get("/projects/sales/", {"product": "sausage"}))) == 3
+    assert "2024-09" in response.content.decode()
+
+
+# Query counts ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(db):
+    """200+ rows in every list."""
+    body = BodyFactory()
+    projects = [ProjectFactory(responsible_body=body) for _ in range(3)]
+    fundings = Funding.objects.bulk_create(
+        Funding(project=projects[i % 3], source="municipal", year=2024, amount=Decimal("1000.00"))
+        for i in range(210)
+    )
+    Disbursement.objects.bulk_create(
+        Disbursement(
+            project_id=f.project_id,
+            funding=f,
+            paid_on=D(2024, 1, 1),
+            amount=Decimal("1.23"),
+            payee="x",
+        )
+        for f in fundings
+    )
+    for i in range(210):
+        IndicatorFactory(project=projects[i % 3])
+        InvestmentLeadFactory(follower_body=body, segment=None)
+    outlet = OutletFactory()
+    Sale.objects.bulk_create(
+        Sale(
+            outlet=outlet,
+            product="tea",
+            period=D(2000 + i // 12, i % 12 + 1, 1),
+            amount=Decimal("9.99"),
+        )
+        for i in range(210)
+    )
+    for _ in range(200):
+        ProjectFactory(responsible_body=body)
+    return projects
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_each_list_runs_a_constant_number_of_queries(
+    client_logged_in, many, url, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = client_logged_in.get(url, {"per_page": 200})
+    assert len(rows(response)) == 200
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_each_export_runs_a_constant_number_of_queries(
+    client_logged_in, many, url, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        table = csv_rows(client_logged_in.get(f"{url}export.csv"))
+    assert len(table) > 200
+
+
+def test_export_total_matches_database_sum_over_many_rows(client_logged_in, many):
+    table = csv_rows(client_logged_in.get("/projects/disbursements/export.csv"))
+    assert sum(Decimal(row[5]) for row in table[1:]) == Decimal("258.30")
+    assert Disbursement.objects.aggregate(total=Sum("amount"))["total"] == Decimal("258.30")
+
+
+def test_filter_choices_list_only_working_groups_and_townships(client_logged_in, ledger):
+    BodyFactory(batch=ledger["batch"], kind=Body.Kind.COMMAND_POST, name="前线指挥部")
+    UnitFactory(programme=ledger["batch"].programme, side=Unit.Side.HELPER, name="自贡市单位")
+    form = client_logged_in.get("/projects/").context["filterset"].form
+    assert {b.name for b in form.fields["body"].queryset} == {"产业扶持组", "社会事业组"}
+    assert [u.name for u in form.fields["township"].queryset] == ["板庙镇"]

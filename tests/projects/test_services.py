@@ -1,0 +1,151 @@
+"""A funding line is never overdrawn: the rule, its message, and two clerks at once."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+
+from projects.models import Disbursement
+from projects.selectors import disbursed_total
+from projects.services import record_disbursement
+from tests.factories import DisbursementFactory, FundingFactory, ProjectFactory
+
+D = datetime.date
+
+
+def new_disbursement(funding, amount: str, **fields) -> Disbursement:
+    return Disbursement(
+        funding=funding, paid_on=D(2024, 5, 1), amount=Decimal(amount), payee="收款单位", **fields
+    )
+
+
+@pytest.mark.django_db
+def test_disbursement_within_plan_is_saved_with_its_project():
+    funding = FundingFactory(amount=Decimal("100.00"))
+    saved = record_disbursement(new_disbursement(funding, "100.00"))
+    assert saved.pk
+    assert saved.project_id == funding.project_id
+    assert disbursed_total(funding_id=funding.pk) == Decimal("100.00")
+
+
+@pytest.mark.django_db
+def test_over_disbursement_is_refused_with_the_figures_and_nothing_is_saved():
+    funding = FundingFactory(amount=Decimal("10000000.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("7500000.00"))
+    with pytest.raises(ValidationError) as error:
+        record_disbursement(new_disbursement(funding, "2500000.01"))
+    message = error.value.message_dict["amount"][0]
+    for figure in ("2,500,000.01", "10,000,000.01", "10,000,000.00", "2,500,000.00"):
+        assert figure in message
+    assert Disbursement.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_message_in_chinese_names_the_figures():
+    from django.utils import translation
+
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("40.00"))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        record_disbursement(new_disbursement(funding, "70.00"))
+    message = error.value.message_dict["amount"][0]
+    assert message == (
+        "本笔拨付 70.00 元将使该资金安排累计拨付 110.00 元，超过计划 100.00 元（尚余 60.00 元）。"
+    )
+
+
+@pytest.mark.django_db
+def test_editing_a_disbursement_counts_the_others_not_itself():
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("30.00"))
+    own = DisbursementFactory(funding=funding, amount=Decimal("70.00"))
+    own.amount = Decimal("70.00")
+    own.payee = "改过的收款单位"
+    record_disbursement(own)  # exactly at plan: allowed
+    own.amount = Decimal("70.01")
+    with pytest.raises(ValidationError):
+        record_disbursement(own)
+    own.refresh_from_db()
+    assert own.amount == Decimal("70.00")
+
+
+@pytest.mark.django_db
+def test_disbursement_from_another_projects_line_is_refused():
+    funding = FundingFactory()
+    with pytest.raises(ValidationError) as error:
+        record_disbursement(new_disbursement(funding, "1.00", project=ProjectFactory()))
+    assert "funding" in error.value.message_dict
+    assert Disbursement.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["0.00", "-5.00"])
+def test_zero_or_negative_disbursement_is_refused(amount):
+    funding = FundingFactory()
+    with pytest.raises(ValidationError):
+        record_disbursement(new_disbursement(funding, amount))
+    assert Disbursement.objects.count() == 0
+
+
+def _waiting_for_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        # Inside a transaction the statistics views are a snapshot: take a fresh one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent connections (PostgreSQL); SQLite serialises writers",
+)
+def test_two_clerks_saving_at_once_cannot_both_overshoot():
+    """Clerk A saves 60 of 100 and holds its transaction open until clerk B's save is seen
+    waiting for the funding line's lock; then A commits and B, counting A's 60, is refused.
+    Without the lock B would not wait, would not see A's row, and both would be saved."""
+    funding = FundingFactory(amount=Decimal("100.00"))
+    a_saved = threading.Event()
+    results: dict[str, str] = {}
+
+    def clerk_a() -> None:
+        try:
+            with transaction.atomic():
+                record_disbursement(new_disbursement(funding, "60.00"))
+                a_saved.set()
+                for _ in range(500):  # until B waits on the lock (bounded: never hangs)
+                    if _waiting_for_a_lock():
+                        break
+                    threading.Event().wait(0.01)
+            results["a"] = "saved"
+        except ValidationError:
+            results["a"] = "refused"
+        finally:
+            a_saved.set()
+            connections.close_all()
+
+    def clerk_b() -> None:
+        a_saved.wait()
+        try:
+            record_disbursement(new_disbursement(funding, "60.00"))
+            results["b"] = "saved"
+        except ValidationError:
+            results["b"] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk_a), threading.Thread(target=clerk_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"a": "saved", "b": "refused"}
+    assert disbursed_total(funding_id=funding.pk) == Decimal("60.00")
+    assert Disbursement.objects.count() == 1
