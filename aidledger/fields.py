@@ -42,6 +42,7 @@ class MoneyField(models.Field):
     """An amount of yuan, `Decimal` with 2 places in Python, stored as integer fen."""
 
     description = _("Amount in yuan (stored as whole fen)")
+    empty_strings_allowed = False  # an unset amount is None, never ""
     default_error_messages = {
         "invalid": _("“%(value)s” is not an amount of money."),
         "float": _("Amounts of money must be Decimal, never float."),

@@ -23,6 +23,12 @@ from pairings.models import Unit
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
 
 
+def validate_positive(amount: Decimal | None) -> None:
+    """The field-level twin of the `positive()` constraints: the message sits on the field."""
+    if amount is not None and amount <= 0:
+        raise ValidationError(AMOUNT_POSITIVE, code="not_positive")
+
+
 def positive(field: str, *, name: str, nullable: bool = False) -> models.CheckConstraint:
     condition = Q(**{f"{field}__gt": 0})
     if nullable:
@@ -39,7 +45,7 @@ def yuan(amount: Decimal) -> str:
 
 class Sector(models.TextChoices):
     AGRICULTURE = "agriculture", _("agriculture")
-    INDUSTRY = "industry", _("industry")
+    INDUSTRY = "industry", pgettext_lazy("sector", "industry")
     EDUCATION = "education", _("education")
     HEALTH = "health", _("health")
     GOVERNANCE = "governance", _("rural governance")
@@ -149,7 +155,7 @@ class Funding(models.Model):
     )
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    amount = MoneyField(_("planned amount (yuan)"))
+    amount = MoneyField(_("planned amount (yuan)"), validators=[validate_positive])
     document_number = models.CharField(_("approval document number"), max_length=100, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -213,7 +219,7 @@ class Disbursement(models.Model):
         verbose_name=_("funding line"),
     )
     paid_on = models.DateField(_("paid on"))
-    amount = MoneyField(_("amount (yuan)"))
+    amount = MoneyField(_("amount (yuan)"), validators=[validate_positive])
     payee = models.CharField(_("payee"), max_length=200)
     voucher_number = models.CharField(_("voucher number"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -242,7 +248,7 @@ class Disbursement(models.Model):
             return
         if self.project_id and self.funding.project_id != self.project_id:
             raise ValidationError({"funding": _("The funding line belongs to another project.")})
-        if self.amount is not None and self.amount > 0:
+        if isinstance(self.amount, Decimal) and self.amount > 0:
             from projects.services import overdraw_error
 
             if error := overdraw_error(self):
@@ -393,8 +399,12 @@ class InvestmentLead(models.Model):
     intent_on = models.DateField(_("intent stated on"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
-    registered_capital = MoneyField(_("registered capital (yuan)"), null=True, blank=True)
-    planned_investment = MoneyField(_("planned investment (yuan)"), null=True, blank=True)
+    registered_capital = MoneyField(
+        _("registered capital (yuan)"), null=True, blank=True, validators=[validate_positive]
+    )
+    planned_investment = MoneyField(
+        _("planned investment (yuan)"), null=True, blank=True, validators=[validate_positive]
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -493,7 +503,7 @@ class Sale(models.Model):
     quantity_unit = models.CharField(
         _("unit of quantity"), max_length=10, blank=True, help_text=_("For example 瓶, 斤.")
     )
-    amount = MoneyField(_("amount (yuan)"))
+    amount = MoneyField(_("amount (yuan)"), validators=[validate_positive])
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

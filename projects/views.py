@@ -35,7 +35,7 @@ def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
     if planned is None:
         return (Total("disbursed", _("disbursed"), money_sum(disbursed)),)
     return (
-        Total("planned", _("planned"), money_sum(planned)),
+        Total("planned", pgettext_lazy("money", "planned"), money_sum(planned)),
         Total("disbursed", _("disbursed"), money_sum(disbursed)),
         Total(
             "remaining",
@@ -204,7 +204,7 @@ class SaleListView(LedgerListView):
     title = _("Consumer-assistance sales")
     filterset_class = SaleFilter
     default_sort = "-period"
-    totals = (Total("amount", _("sales"), money_sum("amount")),)
+    totals = (Total("amount", _("amount of sales"), money_sum("amount")),)
     columns = (
         Column("period", _("month"), lambda s: s.period.strftime("%Y-%m"), sort="period"),
         Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),

@@ -213,7 +213,7 @@ def test_malformed_date_filter_shows_an_error_and_no_totals(client_logged_in, le
     assert export.status_code == 302
 
 
-# Exports: the filtered rows, summing to the fen ---------------------------------------------------
+# Exports: the filtered rows, summing to the fen ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_export_holds_the_filtered_rows_and_sums_to_the_fen(
     assert sum(amounts) == first_total
 
 
-# Indicators, leads, sales --------------------------------------------------------------------------
+# Indicators, leads, sales ---------------------------------------------------------------------
 
 
 def test_indicator_list_shows_target_and_actual_as_numbers(client_logged_in, ledger):
@@ -315,7 +315,7 @@ def test_sales_filter_by_outlet_product_and_month(client_logged_in):
     assert "2024-09" in response.content.decode()
 
 
-# Query counts ----------------------------------------------------------------------------------
+# Query counts ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
