@@ -143,3 +143,17 @@ def test_planned_minus_disbursed_per_project_does_not_multiply_rows():
         Decimal("35.55"),
         Decimal("114.45"),
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("109800.00"), "109,800"), (Decimal("12.50"), "12.5"), (Decimal("0.25"), "0.25")],
+)
+def test_quantities_read_as_written_with_separators(value, shown):
+    assert display(value, "number") == shown
+
+
+def test_members_list_has_no_totals_line(client_logged_in):
+    response = client_logged_in.get("/members/")
+    assert response.context["totals"] == []
+    assert 'class="totals"' not in response.content.decode()
