@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from aidledger.admin import BodyListFilter
 from aidledger.models import Body, Programme
 from pairings.models import (
     NEGATIVE_PARTICIPANTS,
@@ -99,7 +100,12 @@ class ExchangeLinkInline(admin.TabularInline):
     verbose_name_plural = _("exchanges under this pairing")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ExchangePairing]:
-        return super().get_queryset(request).select_related("exchange")
+        # Each row's label is its pairing (both units); the exchange fills the autocomplete.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("exchange", "pairing__helper", "pairing__helped")
+        )
 
 
 @admin.register(Pairing)
@@ -114,7 +120,12 @@ class PairingAdmin(admin.ModelAdmin):
         "status",
         "ended_on",
     ]
-    list_filter = ["category", "status", "responsible_body__batch", "responsible_body"]
+    list_filter = [
+        "category",
+        "status",
+        "responsible_body__batch",
+        ("responsible_body", BodyListFilter),
+    ]
     list_select_related = ["helper", "helped", "responsible_body__batch"]
     search_fields = ["helper__name", "helped__name", "agreement"]
     autocomplete_fields = ["helper", "helped"]
@@ -131,8 +142,9 @@ class PairingAdmin(admin.ModelAdmin):
     inlines = [ExchangeLinkInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pairing]:
-        # Also the autocomplete's queryset: a pairing's label names both units.
-        return super().get_queryset(request).select_related("helper", "helped")
+        # Also the autocomplete's queryset: a pairing's label names both units. The changelist
+        # ignores list_select_related once the queryset has a select_related, so name all here.
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _bodies_with_batch(db_field, kwargs)
@@ -214,7 +226,12 @@ class ExchangeAdmin(admin.ModelAdmin):
         "new_techniques",
         "pairing_count",
     ]
-    list_filter = ["kind", "pairings__category", "lead_body__batch", "lead_body"]
+    list_filter = [
+        "kind",
+        "pairings__category",
+        "lead_body__batch",
+        ("lead_body", BodyListFilter),
+    ]
     list_select_related = ["lead_body__batch"]
     search_fields = ["title", "place", "outcome"]
     date_hierarchy = "date"

@@ -107,7 +107,7 @@ def exchanges_link(*, category: str, unit: Unit | None) -> tuple[str, str]:
     parts = []
     if category:
         params["category"] = category
-        parts.append(UnitKind(category).label)
+        parts.append(str(UnitKind(category).label))
     if unit:
         params["unit"] = unit.pk
         parts.append(unit.name)
@@ -183,8 +183,13 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.pairing_detail(pk)
     if detail is None:
         raise Http404
+    pairing, programme = detail.pairing, detail.pairing.programme
     context = {
-        "pairing": detail.pairing,
+        "pairing": pairing,
+        "units": [
+            (_("Helper unit"), pairing.helper, programme.helper_place),
+            (_("Helped unit"), pairing.helped, programme.helped_place),
+        ],
         "exchanges": detail.exchanges,
         "mentorships": detail.mentorships,
     }
