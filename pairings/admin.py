@@ -68,26 +68,28 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 class ExchangeLinkFormSet(BaseInlineFormSet):
-    """On a pairing: unlinking an exchange must not leave it without any pairing."""
+    """On a pairing: unlinking an exchange must not leave it without any pairing.
+
+    The error is the formset's own: Django ignores the errors of a form marked for deletion.
+    """
 
     def clean(self) -> None:
         super().clean()
+        errors = []
         for form in self.initial_forms:
             data = getattr(form, "cleaned_data", None) or {}
             original = form.instance
             if not original.pk:
                 continue
-            unlinked = data.get("DELETE") or data.get("exchange") != original.exchange
-            if not unlinked:
+            if not (data.get("DELETE") or data.get("exchange") != original.exchange):
                 continue
             others = ExchangePairing.objects.filter(exchange_id=original.exchange_id).exclude(
                 pk=original.pk
             )
             if not others.exists():
-                form.add_error(
-                    None,
-                    ValidationError(LAST_PAIRING % {"exchange": original.exchange}),
-                )
+                errors.append(LAST_PAIRING % {"exchange": original.exchange})
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExchangeLinkInline(admin.TabularInline):
