@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.listing import Column, LedgerListView
@@ -113,8 +113,8 @@ def exchanges_link(*, category: str, unit: Unit | None) -> tuple[str, str]:
         parts.append(unit.name)
     url = reverse("exchanges") + (f"?{urlencode(params)}" if params else "")
     if not parts:
-        return url, _g("All exchanges")
-    return url, _g("Exchanges under these pairings (%(which)s)") % {"which": " · ".join(parts)}
+        return url, gettext("All exchanges")
+    return url, gettext("Exchanges under these pairings (%(which)s)") % {"which": " · ".join(parts)}
 
 
 def _pairing_names(exchange: Exchange) -> list[str]:
