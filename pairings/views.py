@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.listing import Column, LedgerListView
+from aidledger.models import Batch
 from pairings import selectors
 from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
 from pairings.models import (
@@ -96,15 +97,21 @@ class PairingListView(LedgerListView):
             "categories": selectors.category_counts(counts.qs) if counts.is_valid() else [],
             "category": cleaned.get("category") or "",
             "exchanges_link": exchanges_link(
-                category=cleaned.get("category") or "", unit=cleaned.get("unit")
+                category=cleaned.get("category") or "",
+                unit=cleaned.get("unit"),
+                batch=cleaned.get("batch"),
             ),
         }
 
 
-def exchanges_link(*, category: str, unit: Unit | None) -> tuple[str, str]:
-    """(url, text) of the exchanges under the pairings a filter picked, by category or unit."""
+def exchanges_link(*, category: str, unit: Unit | None, batch: Batch | None) -> tuple[str, str]:
+    """(url, text) of the exchanges of the pairings a filter picked (by category or unit),
+    held by the same batch's team."""
     params: dict[str, Any] = {}
     parts = []
+    if batch:
+        params["batch"] = batch.pk
+        parts.append(batch.name)
     if category:
         params["category"] = category
         parts.append(str(UnitKind(category).label))
@@ -127,7 +134,8 @@ class ExchangeListView(LedgerListView):
     default_sort = "-date"
     columns = (
         Column("date", _("date"), "date", sort="date", kind="date"),
-        Column("title", _("title"), "title", sort="title"),
+        # Titles are long sentences: two lines on the page, all of it on hover.
+        Column("title", _("title"), "title", sort="title", kind="longtext"),
         Column("kind", _("kind"), lambda e: ExchangeKind(e.kind).label, sort="kind"),
         Column("pairings", _("pairings"), _pairing_names, kind="list"),
         Column("place", _("place"), "place", sort="place"),

@@ -414,3 +414,13 @@ def test_two_hundred_exchanges_render_with_their_pairings(client_logged_in):
     assert all(len(exchange.pairing_list) == 2 for exchange in exchanges)
     exported = csv_rows(client_logged_in.get(EXCHANGES + "export.csv"))
     assert len(exported) == 211
+
+
+def test_exchanges_link_carries_the_batch_category_and_unit(client_logged_in, ledger):
+    unit = ledger["school"].helped
+    params = {"batch": ledger["second"].pk, "category": "school", "unit": unit.pk}
+    url, text = client_logged_in.get(PAIRINGS, params).context["exchanges_link"]
+    assert parse_qs(urlsplit(url).query) == {key: [str(value)] for key, value in params.items()}
+    assert "第二批" in text
+    assert unit.name in text
+    assert titles(client_logged_in.get(url)) == ["牛佛中学交流研讨", "示范带教"]
