@@ -120,7 +120,12 @@ def wrong_side_message(*, role: str, place: str) -> str:
 
 
 class Pairing(models.Model):
-    """A pairing (结对关系): one helper-side unit tied to one helped-side unit."""
+    """A pairing (结对关系): one helper-side unit tied to one helped-side unit.
+
+    The units' sides live in another table, which a CheckConstraint cannot read: clean() gives
+    the clerk's message, and triggers (migration 0003_side_triggers) refuse whatever reaches
+    the database another way.
+    """
 
     Status = PairingStatus
 

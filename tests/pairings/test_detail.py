@@ -12,7 +12,6 @@ from tests.factories import (
     MemberFactory,
     MentorshipFactory,
     PairingFactory,
-    UnitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +112,3 @@ def test_pairing_page_queries_do_not_grow(client_logged_in, pairing, django_asse
     with django_assert_max_num_queries(10):
         many = page_queries(client_logged_in, pairing.pk)
     assert many == few
-
-
-def test_unit_factory_defaults_unchanged():
-    unit = UnitFactory()
-    assert (unit.side, unit.kind) == ("helper", "department")

@@ -424,3 +424,11 @@ def test_exchanges_link_carries_the_batch_category_and_unit(client_logged_in, le
     assert "第二批" in text
     assert unit.name in text
     assert titles(client_logged_in.get(url)) == ["牛佛中学交流研讨", "示范带教"]
+
+
+def test_unknown_unit_or_pairing_in_a_link_shows_an_error_not_everything(client_logged_in, ledger):
+    for url, params in ((PAIRINGS, {"unit": "99999"}), (EXCHANGES, {"pairing": "99999"})):
+        response = client_logged_in.get(url, params)
+        assert rows(response) == []
+        assert 'class="field-error"' in response.content.decode()
+        assert client_logged_in.get(url + "export.csv", params).status_code == 302

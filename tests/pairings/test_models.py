@@ -374,3 +374,8 @@ def test_database_refuses_the_same_mentee_twice_for_one_mentor():
             mentee_unit=mentorship.mentee_unit,
             mentee_name=mentorship.mentee_name,
         )
+
+
+def test_unit_factory_keeps_its_defaults_for_the_projects_ledger():
+    unit = UnitFactory()
+    assert (unit.side, unit.kind) == (HELPER, Unit.Kind.DEPARTMENT)
