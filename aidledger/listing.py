@@ -177,6 +177,23 @@ class LedgerListView(View):
             return settings.LIST_DEFAULT_PAGE_SIZE
         return size if size in settings.LIST_PAGE_SIZES else settings.LIST_DEFAULT_PAGE_SIZE
 
+    def extra_context(self, filterset: django_filters.FilterSet) -> dict[str, Any]:
+        """More context for a page that extends the list template (its summary block).
+
+        Called only when the filters are valid; a constant number of queries, whatever the rows.
+        """
+        return {}
+
+    def hidden_filters(self, filterset: django_filters.FilterSet) -> list[tuple[Any, Any]]:
+        """(label, value) of filters set through hidden fields, which links fill in (a unit,
+        a pairing): the page names them, since the reader cannot see them in the form."""
+        cleaned = getattr(filterset.form, "cleaned_data", {})
+        return [
+            (field.label, cleaned[field.name])
+            for field in filterset.form.hidden_fields()
+            if cleaned.get(field.name) not in (None, "")
+        ]
+
     def render_page(
         self, filterset: django_filters.FilterSet, rows: QuerySet, sort: str
     ) -> HttpResponse:
@@ -201,7 +218,10 @@ class LedgerListView(View):
                 value not in (None, "")
                 for value in getattr(filterset.form, "cleaned_data", {}).values()
             ),
+            "hidden_filters": self.hidden_filters(filterset),
         }
+        if not filterset.errors:
+            context |= self.extra_context(filterset)
         return render(self.request, self.template_name, context)
 
     # The export --------------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """The pairings ledger: units on both sides, their pairings, exchanges and mentorships."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from aidledger.models import Programme, one_of
+from aidledger.models import Body, BodyKind, Member, Programme, end_not_before_start, one_of
 
 
 class UnitSide(models.TextChoices):
@@ -57,8 +62,371 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            # A pairing's category is its helper unit's kind, stored for cheap counts: keep it so.
+            self.helper_pairings.exclude(category=self.kind).update(category=self.kind)
+
+    def get_absolute_url(self) -> str:
+        # A unit has no page of its own: its pairings are what a reader wants to see.
+        return f"{reverse('pairings')}?unit={self.pk}"
+
     @property
     def place(self) -> str:
         """The side as its place: the programme's helper or helped place (needs programme)."""
         programme = self.programme
         return programme.helper_place if self.side == self.Side.HELPER else programme.helped_place
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.pk:
+            return
+        before = Unit.objects.filter(pk=self.pk).values("side", "programme_id").first()
+        if before is None:
+            return
+        moved = before["side"] != self.side or before["programme_id"] != self.programme_id
+        if moved and (
+            Pairing.objects.filter(Q(helper=self) | Q(helped=self)).exists()
+            or self.mentorships.exists()
+        ):
+            raise ValidationError(
+                _(
+                    "This unit already has pairings or mentorships, so its side and programme "
+                    "cannot change; record a new unit instead."
+                )
+            )
+
+
+class PairingStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
+SAME_PROGRAMME = _("The two units belong to different programmes.")
+PAIRED_WITH_ITSELF = _("A unit cannot be paired with itself.")
+ONE_ACTIVE_PAIRING = _(
+    "These two units already have an active pairing. End that pairing (status and end date) "
+    "before recording a new one."
+)
+STATUS_AND_END_DATE = _("An ended pairing needs its end date; an active pairing has none.")
+
+
+def wrong_side_message(*, role: str, place: str) -> str:
+    if role == "helper":
+        return _("The helper unit must be a unit of %(place)s, the helper side.") % {"place": place}
+    return _("The helped unit must be a unit of %(place)s, the helped side.") % {"place": place}
+
+
+class Pairing(models.Model):
+    """A pairing (结对关系): one helper-side unit tied to one helped-side unit.
+
+    The units' sides live in another table, which a CheckConstraint cannot read: clean() gives
+    the clerk's message, and triggers (migration 0003_side_triggers) refuse whatever reaches
+    the database another way.
+    """
+
+    Status = PairingStatus
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="pairings",
+        verbose_name=_("programme"),
+        editable=False,
+        help_text=_("Taken from the helper unit."),
+    )
+    helper = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="helper_pairings",
+        verbose_name=_("helper unit"),
+    )
+    helped = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="helped_pairings",
+        verbose_name=_("helped unit"),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=UnitKind.choices,
+        editable=False,
+        help_text=_("The helper unit's kind, set when the pairing is saved."),
+    )
+    signed_on = models.DateField(_("signed date"))
+    agreement = models.CharField(
+        _("agreement"),
+        max_length=200,
+        blank=True,
+        help_text=_("The agreement's title, e.g. 乡村治理工作结对帮带协议."),
+    )
+    responsible_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="pairings",
+        verbose_name=_("responsible working group"),
+        limit_choices_to={"kind": BodyKind.WORKING_GROUP},
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["category", "helper__name", "pk"]
+        constraints = [
+            one_of("category", UnitKind, name="pairing_category_valid"),
+            one_of("status", PairingStatus, name="pairing_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(helper=F("helped")),
+                name="pairing_two_units",
+                violation_error_message=PAIRED_WITH_ITSELF,
+            ),
+            models.UniqueConstraint(
+                fields=["helper", "helped"],
+                condition=Q(status=PairingStatus.ACTIVE),
+                name="one_active_pairing_per_units",
+                violation_error_message=ONE_ACTIVE_PAIRING,
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PairingStatus.ACTIVE, ended_on__isnull=True)
+                | Q(status=PairingStatus.ENDED, ended_on__isnull=False),
+                name="pairing_ended_has_end_date",
+                violation_error_message=STATUS_AND_END_DATE,
+            ),
+            end_not_before_start(start="signed_on", end="ended_on", name="pairing_dates"),
+        ]
+        indexes = [
+            # The pairings list and the summary count and filter pairings by category.
+            models.Index(fields=["category", "status"], name="pairing_category_status"),
+        ]
+
+    def __str__(self) -> str:
+        # Querysets that list pairings select_related("helper", "helped").
+        return f"{self.helper.name} ↔ {self.helped.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.take_from_helper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pairing-detail", args=[self.pk])
+
+    def take_from_helper(self) -> None:
+        """Category and programme are the helper unit's, never typed."""
+        if self.helper_id:
+            self.category = self.helper.kind
+            self.programme_id = self.helper.programme_id
+
+    def clean(self) -> None:
+        super().clean()
+        self.take_from_helper()
+        errors: dict[str, list] = {}
+        if self.helper_id and self.helped_id:
+            helper, helped = self.helper, self.helped
+            if helper.pk == helped.pk:
+                errors.setdefault("helped", []).append(PAIRED_WITH_ITSELF)
+            elif helper.programme_id != helped.programme_id:
+                errors.setdefault("helped", []).append(SAME_PROGRAMME)
+            else:
+                programme = helper.programme
+                if helper.side != Unit.Side.HELPER:
+                    errors.setdefault("helper", []).append(
+                        wrong_side_message(role="helper", place=programme.helper_place)
+                    )
+                if helped.side != Unit.Side.HELPED:
+                    errors.setdefault("helped", []).append(
+                        wrong_side_message(role="helped", place=programme.helped_place)
+                    )
+        if self.status == PairingStatus.ENDED and not self.ended_on:
+            errors.setdefault("ended_on", []).append(_("Enter the date the pairing ended."))
+        if self.status == PairingStatus.ACTIVE and self.ended_on:
+            errors.setdefault("ended_on", []).append(
+                _("An active pairing has no end date: set the status to ended, or clear the date.")
+            )
+        if (
+            self.responsible_body_id
+            and self.helper_id
+            and self.responsible_body.batch.programme_id != self.helper.programme_id
+        ):
+            errors.setdefault("responsible_body", []).append(
+                _("The working group belongs to the team of another programme.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExchangeKind(models.TextChoices):
+    VISIT = "visit", _("visit")
+    TRAINING = "training", _("training")
+    LECTURE = "lecture", _("lecture")
+    FREE_CLINIC = "free_clinic", _("free clinic")
+    DEMONSTRATION = "demonstration", _("demonstration teaching")
+    SEMINAR = "seminar", _("seminar")
+    SIGNING = "signing", _("signing ceremony")
+    SURVEY = "survey", _("survey")
+    OTHER = "other", pgettext_lazy("exchange kind", "other")
+
+
+NEGATIVE_PARTICIPANTS = _("The number of participants cannot be negative.")
+NEGATIVE_TECHNIQUES = _("The number of new techniques cannot be negative.")
+NO_PAIRING = _("An exchange must belong to at least one pairing.")
+
+
+class Exchange(models.Model):
+    """An exchange (互动交流): an event held under one or more pairings."""
+
+    Kind = ExchangeKind
+
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    pairings = models.ManyToManyField(
+        Pairing,
+        through="ExchangePairing",
+        related_name="exchanges",
+        verbose_name=_("pairings"),
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    participants = models.PositiveIntegerField(
+        _("participants"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=NEGATIVE_PARTICIPANTS)],
+        help_text=_("How many people took part; leave empty if not recorded."),
+    )
+    lead_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+        verbose_name=_("lead body"),
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    new_techniques = models.PositiveSmallIntegerField(
+        _("new techniques or projects"),
+        default=0,
+        validators=[MinValueValidator(0, message=NEGATIVE_TECHNIQUES)],
+        help_text=_(
+            "New techniques or projects introduced through this exchange (引进新技术新项目)."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["-date", "pk"]
+        constraints = [
+            one_of("kind", ExchangeKind, name="exchange_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(participants__gte=0),
+                name="exchange_participants_not_negative",
+                violation_error_message=NEGATIVE_PARTICIPANTS,
+            ),
+            models.CheckConstraint(
+                condition=Q(new_techniques__gte=0),
+                name="exchange_new_techniques_not_negative",
+                violation_error_message=NEGATIVE_TECHNIQUES,
+            ),
+        ]
+        indexes = [
+            # The exchanges list sorts by date and filters by a date range.
+            models.Index(fields=["date"], name="exchange_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class ExchangePairing(models.Model):
+    """One pairing an exchange belongs to (the exchange ↔ pairing link)."""
+
+    exchange = models.ForeignKey(
+        Exchange, on_delete=models.CASCADE, related_name="links", verbose_name=_("exchange")
+    )
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.PROTECT, related_name="exchange_links", verbose_name=_("pairing")
+    )
+
+    class Meta:
+        verbose_name = _("pairing of an exchange")
+        verbose_name_plural = _("pairings of the exchange")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "pairing"],
+                name="exchange_pairing_once",
+                violation_error_message=_("This exchange is already linked to this pairing."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pairing)
+
+
+class Mentorship(models.Model):
+    """A one-to-one mentorship (一对一结对帮带): a team member and a cadre of the helped side."""
+
+    mentor = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("mentor")
+    )
+    mentee_name = models.CharField(_("mentee"), max_length=50)
+    mentee_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="mentorships",
+        verbose_name=_("mentee's unit"),
+    )
+    mentee_post = models.CharField(_("mentee's post"), max_length=100, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        ordering = ["mentor__name", "mentee_name", "pk"]
+        constraints = [
+            end_not_before_start(start="start_date", end="end_date", name="mentorship_dates"),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee_unit", "mentee_name"],
+                name="mentorship_once_per_mentee",
+                violation_error_message=_("This member already mentors this person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor.name} → {self.mentee_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.mentor_id and self.mentee_unit_id):
+            return
+        unit, programme = self.mentee_unit, self.mentee_unit.programme
+        if self.mentor.batch.programme_id != unit.programme_id:
+            raise ValidationError(
+                {
+                    "mentor": _(
+                        "%(mentor)s is not a member of the team of %(programme)s; choose a "
+                        "mentor from that team."
+                    )
+                    % {"mentor": self.mentor.name, "programme": programme.name}
+                }
+            )
+        if unit.side != Unit.Side.HELPED:
+            raise ValidationError(
+                {
+                    "mentee_unit": _(
+                        "The mentee's unit must be a unit of %(place)s, the helped side."
+                    )
+                    % {"place": programme.helped_place}
+                }
+            )

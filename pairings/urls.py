@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from pairings import views
+
+urlpatterns = [
+    *views.PairingListView.urls("", name="pairings"),
+    path("<int:pk>/", views.pairing_detail, name="pairing-detail"),
+    *views.UnitListView.urls("units/", name="pairing-units"),
+    *views.ExchangeListView.urls("exchanges/", name="exchanges"),
+    *views.MentorshipListView.urls("mentorships/", name="mentorships"),
+]

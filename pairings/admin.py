@@ -1,0 +1,280 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from aidledger.admin import BodyListFilter
+from aidledger.models import Body, Programme
+from pairings.models import (
+    NEGATIVE_PARTICIPANTS,
+    NEGATIVE_TECHNIQUES,
+    NO_PAIRING,
+    Exchange,
+    ExchangePairing,
+    Mentorship,
+    Pairing,
+    Unit,
+)
+
+LAST_PAIRING = _(
+    "%(exchange)s has no other pairing; an exchange must belong to at least one pairing. "
+    "Link it to another pairing first, or delete the exchange."
+)
+
+# Which side a unit autocomplete offers, by the field it fills: (model, field) → side.
+AUTOCOMPLETE_SIDES = {
+    ("pairing", "helper"): Unit.Side.HELPER,
+    ("pairing", "helped"): Unit.Side.HELPED,
+    ("mentorship", "mentee_unit"): Unit.Side.HELPED,
+}
+
+
+def _bodies_with_batch(db_field, kwargs: dict) -> None:
+    # A body's label names its batch: load the batches with the bodies, in one query.
+    if db_field.remote_field and db_field.remote_field.model is Body:
+        kwargs["queryset"] = Body.objects.select_related("batch").order_by(
+            "-batch__number", "position", "pk"
+        )
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "side", "kind", "area", "contact_person", "phone", "programme"]
+    list_filter = ["side", "kind", "programme"]
+    list_select_related = ["programme"]
+    search_fields = ["name", "area", "contact_person"]
+    fields = ["programme", "side", "kind", "name", "area", "contact_person", "phone", "notes"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        # One programme is the usual case: spare the clerk choosing it fifty times.
+        programmes = list(Programme.objects.values_list("pk", flat=True)[:2])
+        if len(programmes) == 1:
+            initial.setdefault("programme", programmes[0])
+        return initial
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        side = AUTOCOMPLETE_SIDES.get(
+            (request.GET.get("model_name"), request.GET.get("field_name"))
+        )
+        if side and request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(side=side)
+        return queryset, may_have_duplicates
+
+
+class ExchangeLinkFormSet(BaseInlineFormSet):
+    """On a pairing: unlinking an exchange must not leave it without any pairing.
+
+    The error is the formset's own: Django ignores the errors of a form marked for deletion.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        errors = []
+        for form in self.initial_forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            original = form.instance
+            if not original.pk:
+                continue
+            if not (data.get("DELETE") or data.get("exchange") != original.exchange):
+                continue
+            others = ExchangePairing.objects.filter(exchange_id=original.exchange_id).exclude(
+                pk=original.pk
+            )
+            if not others.exists():
+                errors.append(LAST_PAIRING % {"exchange": original.exchange})
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExchangeLinkInline(admin.TabularInline):
+    model = ExchangePairing
+    formset = ExchangeLinkFormSet
+    fields = ["exchange"]
+    autocomplete_fields = ["exchange"]
+    extra = 0
+    verbose_name = _("exchange")
+    verbose_name_plural = _("exchanges under this pairing")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExchangePairing]:
+        # Each row's label is its pairing (both units); the exchange fills the autocomplete.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("exchange", "pairing__helper", "pairing__helped")
+        )
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = [
+        "helper",
+        "helped",
+        "category",
+        "signed_on",
+        "agreement",
+        "responsible_body",
+        "status",
+        "ended_on",
+    ]
+    list_filter = [
+        "category",
+        "status",
+        "responsible_body__batch",
+        ("responsible_body", BodyListFilter),
+    ]
+    list_select_related = ["helper", "helped", "responsible_body__batch"]
+    search_fields = ["helper__name", "helped__name", "agreement"]
+    autocomplete_fields = ["helper", "helped"]
+    date_hierarchy = "signed_on"
+    readonly_fields = ["category", "programme"]
+    fieldsets = [
+        (None, {"fields": ["helper", "helped", "category", "programme"]}),
+        (
+            _("Agreement"),
+            {"fields": ["signed_on", "agreement", "responsible_body", "status", "ended_on"]},
+        ),
+        (None, {"fields": ["notes"]}),
+    ]
+    inlines = [ExchangeLinkInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pairing]:
+        # Also the autocomplete's queryset: a pairing's label names both units. The changelist
+        # ignores list_select_related once the queryset has a select_related, so name all here.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _bodies_with_batch(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PairingLinkFormSet(BaseInlineFormSet):
+    """On an exchange: at least one pairing, counted over the rows that stay."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("pairing")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(NO_PAIRING)
+
+
+class PairingLinkInline(admin.TabularInline):
+    model = ExchangePairing
+    formset = PairingLinkFormSet
+    fields = ["pairing"]
+    autocomplete_fields = ["pairing"]
+    min_num = 1
+    extra = 0
+    verbose_name = _("pairing")
+    verbose_name_plural = _("pairings this exchange belongs to")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExchangePairing]:
+        return super().get_queryset(request).select_related("pairing__helper", "pairing__helped")
+
+
+class ExchangeForm(forms.ModelForm):
+    """Counts refuse negatives with the ledger's own words, not the generic "≥ 0" message."""
+
+    COUNTS = {"participants": NEGATIVE_PARTICIPANTS, "new_techniques": NEGATIVE_TECHNIQUES}
+
+    class Meta:
+        model = Exchange
+        fields = [
+            "date",
+            "title",
+            "kind",
+            "place",
+            "participants",
+            "lead_body",
+            "new_techniques",
+            "outcome",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.COUNTS.items():
+            field = self.fields[name]
+            field.validators = [
+                validator
+                for validator in field.validators
+                if not isinstance(validator, MinValueValidator)
+            ] + [MinValueValidator(0, message=message)]
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    form = ExchangeForm
+    list_display = [
+        "date",
+        "title",
+        "kind",
+        "place",
+        "participants",
+        "lead_body",
+        "new_techniques",
+        "pairing_count",
+    ]
+    list_filter = [
+        "kind",
+        "pairings__category",
+        "lead_body__batch",
+        ("lead_body", BodyListFilter),
+    ]
+    list_select_related = ["lead_body__batch"]
+    search_fields = ["title", "place", "outcome"]
+    date_hierarchy = "date"
+    fields = ExchangeForm.Meta.fields
+    inlines = [PairingLinkInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Exchange]:
+        return super().get_queryset(request).annotate(pairing_count=Count("links", distinct=True))
+
+    @admin.display(description=_("pairings"), ordering="pairing_count")
+    def pairing_count(self, exchange: Exchange) -> int:
+        return exchange.pairing_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _bodies_with_batch(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = [
+        "mentor",
+        "mentee_name",
+        "mentee_unit",
+        "mentee_post",
+        "start_date",
+        "end_date",
+    ]
+    list_filter = ["mentor__batch", "mentee_unit__kind"]
+    list_select_related = ["mentor", "mentee_unit"]
+    search_fields = ["mentor__name", "mentee_name", "mentee_unit__name", "mentee_post"]
+    autocomplete_fields = ["mentor", "mentee_unit"]
+    date_hierarchy = "start_date"
+    fields = [
+        "mentor",
+        "mentee_name",
+        "mentee_unit",
+        "mentee_post",
+        "start_date",
+        "end_date",
+        "goals",
+        "outcome",
+        "notes",
+    ]

@@ -1,0 +1,204 @@
+"""The pairings ledger's pages: units, pairings, exchanges and mentorships, a pairing's page."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aidledger.listing import Column, LedgerListView
+from aidledger.models import Batch
+from pairings import selectors
+from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
+from pairings.models import (
+    Exchange,
+    ExchangeKind,
+    Mentorship,
+    Pairing,
+    PairingStatus,
+    Unit,
+    UnitKind,
+    UnitSide,
+)
+
+# TextChoices(...).label, not get_FOO_display(): the latter rebuilds a dict of the lazy choices
+# on every call, which costs on large exports.
+
+
+class UnitListView(LedgerListView):
+    title = _("Units")
+    filterset_class = UnitFilter
+    default_sort = "side"
+    columns = (
+        Column("name", _("name"), "name", sort="name", link=True),
+        Column("side", _("side"), lambda unit: UnitSide(unit.side).label, sort="side"),
+        Column("kind", _("kind"), lambda unit: UnitKind(unit.kind).label, sort="kind"),
+        Column("area", _("area"), "area", sort="area"),
+        Column("contact_person", _("contact person"), "contact_person"),
+        Column("phone", _("phone"), "phone"),
+        Column(
+            "pairings",
+            _("pairings"),
+            lambda unit: unit.helper_count + unit.helped_count,
+            kind="number",
+        ),
+        Column("mentorships", _("mentorships"), "mentorship_count", kind="number"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return selectors.unit_list()
+
+
+class PairingListView(LedgerListView):
+    title = _("Pairings")
+    filterset_class = PairingFilter
+    template_name = "pairings/pairing_list.html"
+    default_sort = "category"
+    columns = (
+        Column("helper", _("helper unit"), "helper.name", sort="helper__name", link=True),
+        Column("helped", _("helped unit"), "helped.name", sort="helped__name"),
+        Column("category", _("category"), lambda p: UnitKind(p.category).label, sort="category"),
+        Column("signed_on", _("signed date"), "signed_on", sort="signed_on", kind="date"),
+        Column("agreement", _("agreement"), "agreement", sort="agreement"),
+        Column(
+            "body",
+            _("responsible working group"),
+            lambda p: p.responsible_body.name,
+            sort="responsible_body__position",
+        ),
+        Column(
+            "batch",
+            _("batch"),
+            "responsible_body.batch.name",
+            sort="responsible_body__batch__number",
+        ),
+        Column("status", _("status"), lambda p: PairingStatus(p.status).label, sort="status"),
+        Column("ended_on", _("end date"), "ended_on", sort="ended_on", kind="date"),
+        Column("exchanges", _("exchanges"), "exchange_count", sort="exchange_count", kind="number"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Pairing]:
+        return selectors.pairing_list()
+
+    def extra_context(self, filterset: django_filters.FilterSet) -> dict[str, Any]:
+        # The category counts answer "how many of each", under every other filter set.
+        others = filterset.data.copy()
+        others.pop("category", None)
+        counts = PairingFilter(others, queryset=Pairing.objects.all(), request=self.request)
+        cleaned = filterset.form.cleaned_data
+        return {
+            "categories": selectors.category_counts(counts.qs) if counts.is_valid() else [],
+            "category": cleaned.get("category") or "",
+            "exchanges_link": exchanges_link(
+                category=cleaned.get("category") or "",
+                unit=cleaned.get("unit"),
+                batch=cleaned.get("batch"),
+            ),
+        }
+
+
+def exchanges_link(*, category: str, unit: Unit | None, batch: Batch | None) -> tuple[str, str]:
+    """(url, text) of the exchanges of the pairings a filter picked (by category or unit),
+    held by the same batch's team."""
+    params: dict[str, Any] = {}
+    parts = []
+    if batch:
+        params["batch"] = batch.pk
+        parts.append(batch.name)
+    if category:
+        params["category"] = category
+        parts.append(str(UnitKind(category).label))
+    if unit:
+        params["unit"] = unit.pk
+        parts.append(unit.name)
+    url = reverse("exchanges") + (f"?{urlencode(params)}" if params else "")
+    if not parts:
+        return url, gettext("All exchanges")
+    return url, gettext("Exchanges under these pairings (%(which)s)") % {"which": " · ".join(parts)}
+
+
+def _pairing_names(exchange: Exchange) -> list[str]:
+    return [str(pairing) for pairing in exchange.pairing_list]
+
+
+class ExchangeListView(LedgerListView):
+    title = _("Exchanges")
+    filterset_class = ExchangeFilter
+    default_sort = "-date"
+    columns = (
+        Column("date", _("date"), "date", sort="date", kind="date"),
+        # Titles are long sentences: two lines on the page, all of it on hover.
+        Column("title", _("title"), "title", sort="title", kind="longtext"),
+        Column("kind", _("kind"), lambda e: ExchangeKind(e.kind).label, sort="kind"),
+        Column("pairings", _("pairings"), _pairing_names, kind="list"),
+        Column("place", _("place"), "place", sort="place"),
+        Column(
+            "participants", _("participants"), "participants", sort="participants", kind="number"
+        ),
+        Column("lead_body", _("lead body"), "lead_body.name", sort="lead_body__position"),
+        Column("batch", _("batch"), "lead_body.batch.name", sort="lead_body__batch__number"),
+        Column(
+            "new_techniques",
+            _("new techniques or projects"),
+            "new_techniques",
+            sort="new_techniques",
+            kind="number",
+        ),
+        Column("outcome", _("outcome"), "outcome", kind="longtext"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Exchange]:
+        return selectors.exchange_list()
+
+    def load_related(self, objects: list[Exchange]) -> None:
+        selectors.attach_pairings(objects)
+
+
+class MentorshipListView(LedgerListView):
+    title = _("Mentorships")
+    filterset_class = MentorshipFilter
+    template_name = "pairings/mentorship_list.html"
+    default_sort = "mentor"
+    columns = (
+        Column("mentor", _("mentor"), "mentor.name", sort="mentor__name"),
+        Column("batch", _("batch"), "mentor.batch.name", sort="mentor__batch__number"),
+        Column("mentee", _("mentee"), "mentee_name", sort="mentee_name"),
+        Column("mentee_unit", _("mentee's unit"), "mentee_unit.name", sort="mentee_unit__name"),
+        Column("mentee_post", _("mentee's post"), "mentee_post"),
+        Column("start_date", _("start date"), "start_date", sort="start_date", kind="date"),
+        Column("end_date", _("end date"), "end_date", sort="end_date", kind="date"),
+        Column("goals", _("goals"), "goals", kind="longtext"),
+        Column("outcome", _("outcome"), "outcome", kind="longtext"),
+        Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    def get_queryset(self) -> QuerySet[Mentorship]:
+        return selectors.mentorship_list()
+
+    def extra_context(self, filterset: django_filters.FilterSet) -> dict[str, Any]:
+        return {"mentor_count": filterset.qs.order_by().values("mentor").distinct().count()}
+
+
+def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.pairing_detail(pk)
+    if detail is None:
+        raise Http404
+    pairing, programme = detail.pairing, detail.pairing.programme
+    context = {
+        "pairing": pairing,
+        "units": [
+            (_("Helper unit"), pairing.helper, programme.helper_place),
+            (_("Helped unit"), pairing.helped, programme.helped_place),
+        ],
+        "exchanges": detail.exchanges,
+        "mentorships": detail.mentorships,
+    }
+    return render(request, "pairings/pairing_detail.html", context)
