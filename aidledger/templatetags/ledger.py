@@ -3,6 +3,7 @@ from typing import Any
 
 from django import template
 
+from aidledger import navigation
 from aidledger.listing import display
 
 register = template.Library()
@@ -20,3 +21,10 @@ def wan(value: Any) -> str:
     if not isinstance(value, Decimal):
         return display(value)
     return f"{(value / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context: template.Context) -> tuple[list, list]:
+    """(sections, pages of the current section) for the header; see aidledger.navigation."""
+    request = context.get("request")  # absent on the bare 500 page
+    return navigation.navigation(request.path) if request else ([], [])
