@@ -1,4 +1,6 @@
-"""FilterSets of the team's lists."""
+"""FilterSets of the team's lists, and the filter pieces every ledger's lists share."""
+
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
@@ -17,20 +19,61 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class SearchFilter(django_filters.CharFilter):
+    """A list's free-text `q`: rows where any of `fields` contains the text.
+
+    `fields` are on the row or its to-one relations; a search through to-many data (which
+    would repeat rows) passes `method=` with an `Exists` instead.
+    """
+
+    def __init__(self, *, placeholder, fields: Sequence[str] = (), **kwargs) -> None:
+        self.search_fields = tuple(fields)
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(widget=forms.TextInput(attrs={"placeholder": placeholder}), **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class LinkedFilter(django_filters.ModelChoiceFilter):
+    """A filter that links fill in (a unit's pairings, a project's disbursements).
+
+    A hidden field, so a page never renders a <select> of thousands of units or projects;
+    the list names the chosen record above its table (LedgerListView.hidden_filters).
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
+def batches() -> QuerySet[Batch]:
+    """Batch choices, newest first."""
+    return Batch.objects.order_by("-number", "pk")
+
+
+def bodies(*, working_groups: bool = False) -> QuerySet[Body]:
+    """Body choices, newest batch first; each label names its batch, loaded in the same query."""
+    queryset = Body.objects.select_related("batch").order_by("-batch__number", "position", "pk")
+    return queryset.filter(kind=Body.Kind.WORKING_GROUP) if working_groups else queryset
+
+
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("name, unit or post")}),
+    q = SearchFilter(
+        placeholder=_("name, unit or post"),
+        fields=("name", "home_unit", "home_post", "posting_unit", "posting_post"),
     )
     batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=Batch.objects.all(), field_name="batch", empty_label=_("All")
+        label=_("batch"), queryset=batches(), field_name="batch", empty_label=_("All")
     )
     body = django_filters.ModelChoiceFilter(
-        label=_("body"),
-        queryset=Body.objects.select_related("batch").order_by("-batch__number", "position", "pk"),
-        method="filter_body",
-        empty_label=_("All"),
+        label=_("body"), queryset=bodies(), method="filter_body", empty_label=_("All")
     )
     role = django_filters.ChoiceFilter(
         label=_("role"),
@@ -45,12 +88,6 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = Member
         fields = ["q", "batch", "body", "role", "active_on"]
-
-    def search(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
-        condition = Q()
-        for field in ("name", "home_unit", "home_post", "posting_unit", "posting_post"):
-            condition |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(condition)
 
     def _has_role(self, **lookups) -> Exists:
         # One subquery for body and role together: "组长 of 产业扶持组" must be one role row,

@@ -6,12 +6,11 @@ hidden field that links fill in (a unit's pairings, a pairing's exchanges), and 
 """
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.filters import DateInput
-from aidledger.models import Batch, Body, Member, MemberRole
+from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
+from aidledger.models import Body, Member, MemberRole
 from pairings.models import (
     Exchange,
     ExchangeKind,
@@ -25,36 +24,13 @@ from pairings.models import (
 )
 
 
-def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": value.strip()})
-    return queryset.filter(condition)
-
-
-def _batches() -> QuerySet[Batch]:
-    return Batch.objects.order_by("-number")
-
-
-def _working_groups() -> QuerySet[Body]:
-    return (
-        Body.objects.filter(kind=Body.Kind.WORKING_GROUP)
-        .select_related("batch")
-        .order_by("-batch__number", "position", "pk")
-    )
-
-
-def _hidden_unit() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        label=_("unit"), queryset=Unit.objects.all(), method="filter_unit", widget=forms.HiddenInput
-    )
+def _linked_unit() -> LinkedFilter:
+    return LinkedFilter(label=_("unit"), queryset=Unit.objects.all(), method="filter_unit")
 
 
 class UnitFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("name, area or contact")}),
+    q = SearchFilter(
+        placeholder=_("name, area or contact"), fields=("name", "area", "contact_person", "notes")
     )
     side = django_filters.ChoiceFilter(
         label=_("side"), choices=UnitSide.choices, empty_label=_("All")
@@ -67,19 +43,15 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ["q", "side", "kind"]
 
-    def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-        return _search(queryset, ("name", "area", "contact_person", "notes"), value)
-
 
 class PairingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("unit, agreement or notes")}),
+    q = SearchFilter(
+        placeholder=_("unit, agreement or notes"),
+        fields=("helper__name", "helped__name", "agreement", "notes"),
     )
     batch = django_filters.ModelChoiceFilter(
         label=_("batch"),
-        queryset=_batches(),
+        queryset=batches(),
         field_name="responsible_body__batch",
         empty_label=_("All"),
     )
@@ -88,34 +60,27 @@ class PairingFilter(django_filters.FilterSet):
     )
     body = django_filters.ModelChoiceFilter(
         label=_("responsible working group"),
-        queryset=_working_groups(),
+        queryset=bodies(working_groups=True),
         field_name="responsible_body",
         empty_label=_("All"),
     )
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=PairingStatus.choices, empty_label=_("All")
     )
-    unit = _hidden_unit()
+    unit = _linked_unit()
 
     class Meta:
         model = Pairing
         fields = ["q", "batch", "category", "body", "status", "unit"]
-
-    def search(self, queryset: QuerySet[Pairing], name: str, value: str) -> QuerySet[Pairing]:
-        return _search(queryset, ("helper__name", "helped__name", "agreement", "notes"), value)
 
     def filter_unit(self, queryset: QuerySet[Pairing], name: str, value: Unit) -> QuerySet[Pairing]:
         return queryset.filter(Q(helper=value) | Q(helped=value))
 
 
 class ExchangeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("title, place, outcome or unit")}),
-    )
+    q = SearchFilter(placeholder=_("title, place, outcome or unit"), method="search")
     batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=_batches(), field_name="lead_body__batch", empty_label=_("All")
+        label=_("batch"), queryset=batches(), field_name="lead_body__batch", empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), choices=ExchangeKind.choices, empty_label=_("All")
@@ -128,7 +93,7 @@ class ExchangeFilter(django_filters.FilterSet):
     )
     body = django_filters.ModelChoiceFilter(
         label=_("lead body"),
-        queryset=Body.objects.select_related("batch").order_by("-batch__number", "position", "pk"),
+        queryset=bodies(),
         field_name="lead_body",
         empty_label=_("All"),
     )
@@ -138,13 +103,12 @@ class ExchangeFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("until"), field_name="date", lookup_expr="lte", widget=DateInput()
     )
-    pairing = django_filters.ModelChoiceFilter(
+    pairing = LinkedFilter(
         label=_("pairing"),
         queryset=Pairing.objects.select_related("helper", "helped"),
         method="filter_pairing",
-        widget=forms.HiddenInput,
     )
-    unit = _hidden_unit()
+    unit = _linked_unit()
 
     class Meta:
         model = Exchange
@@ -201,17 +165,16 @@ class ExchangeFilter(django_filters.FilterSet):
 
 
 class MentorshipFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("mentor, mentee, unit or post")}),
+    q = SearchFilter(
+        placeholder=_("mentor, mentee, unit or post"),
+        fields=("mentor__name", "mentee_name", "mentee_unit__name", "mentee_post", "goals"),
     )
     batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=_batches(), field_name="mentor__batch", empty_label=_("All")
+        label=_("batch"), queryset=batches(), field_name="mentor__batch", empty_label=_("All")
     )
     body = django_filters.ModelChoiceFilter(
         label=_("mentor's working group"),
-        queryset=_working_groups(),
+        queryset=bodies(working_groups=True),
         method="filter_body",
         empty_label=_("All"),
     )
@@ -224,23 +187,12 @@ class MentorshipFilter(django_filters.FilterSet):
     active_on = django_filters.DateFilter(
         label=_("active on"), method="filter_active_on", widget=DateInput()
     )
-    mentor = django_filters.ModelChoiceFilter(
-        label=_("mentor"), queryset=Member.objects.all(), widget=forms.HiddenInput
-    )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("unit"),
-        queryset=Unit.objects.all(),
-        field_name="mentee_unit",
-        widget=forms.HiddenInput,
-    )
+    mentor = LinkedFilter(label=_("mentor"), queryset=Member.objects.all())
+    unit = LinkedFilter(label=_("unit"), queryset=Unit.objects.all(), field_name="mentee_unit")
 
     class Meta:
         model = Mentorship
         fields = ["q", "batch", "body", "kind", "active_on", "mentor", "unit"]
-
-    def search(self, queryset: QuerySet[Mentorship], name: str, value: str) -> QuerySet[Mentorship]:
-        fields = ("mentor__name", "mentee_name", "mentee_unit__name", "mentee_post", "goals")
-        return _search(queryset, fields, value)
 
     def filter_body(
         self, queryset: QuerySet[Mentorship], name: str, value: Body

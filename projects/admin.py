@@ -153,7 +153,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["sector", "status", ("responsible_body", BodyListFilter), "township"]
     list_select_related = ["responsible_body__batch", "township"]
     search_fields = ["code", "name", "implementing_unit"]
-    autocomplete_fields = ["responsible_body"]
+    autocomplete_fields = ["responsible_body", "township"]
     readonly_fields = ["money_summary"]
     fieldsets = [
         (None, {"fields": ["code", "name", "sector", "status", "responsible_body", "township"]}),

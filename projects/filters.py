@@ -2,11 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.filters import DateInput
-from aidledger.models import Batch, Body
+from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
 from pairings.models import Unit
 from projects import selectors
 from projects.models import (
@@ -36,28 +35,6 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
-def _search(fields: tuple[str, ...]):
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(condition)
-
-    return search
-
-
-def _search_field(placeholder) -> django_filters.CharFilter:
-    return django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"placeholder": placeholder}),
-    )
-
-
-def _working_groups() -> QuerySet[Body]:
-    return Body.objects.filter(kind=Body.Kind.WORKING_GROUP).select_related("batch")
-
-
 def _townships() -> QuerySet[Unit]:
     return Unit.objects.filter(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP).order_by("name")
 
@@ -82,13 +59,13 @@ class ProjectScopedFilter(django_filters.FilterSet):
     )
     body = django_filters.ModelChoiceFilter(
         label=_("responsible body"),
-        queryset=_working_groups(),
+        queryset=bodies(working_groups=True),
         method="filter_project",
         empty_label=_("All"),
     )
     batch = django_filters.ModelChoiceFilter(
         label=_("batch"),
-        queryset=Batch.objects.all(),
+        queryset=batches(),
         method="filter_project",
         empty_label=_("All"),
     )
@@ -112,8 +89,10 @@ class ProjectScopedFilter(django_filters.FilterSet):
 
 class ProjectFilter(ProjectScopedFilter):
     prefix_path = ""
-    q = _search_field(_("code, name or implementing unit"))
-    search = _search(("code", "name", "implementing_unit", "description"))
+    q = SearchFilter(
+        placeholder=_("code, name or implementing unit"),
+        fields=("code", "name", "implementing_unit", "description"),
+    )
 
     class Meta:
         model = Project
@@ -121,11 +100,11 @@ class ProjectFilter(ProjectScopedFilter):
 
 
 class FundingFilter(ProjectScopedFilter):
-    q = _search_field(_("project, document number"))
-    search = _search(("project__code", "project__name", "document_number", "notes"))
-    project = django_filters.ModelChoiceFilter(
-        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    q = SearchFilter(
+        placeholder=_("project, document number"),
+        fields=("project__code", "project__name", "document_number", "notes"),
     )
+    project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
     source = django_filters.ChoiceFilter(
         label=_("source"), choices=FundingSource.choices, empty_label=_("All")
     )
@@ -137,11 +116,11 @@ class FundingFilter(ProjectScopedFilter):
 
 
 class DisbursementFilter(ProjectScopedFilter):
-    q = _search_field(_("project, payee or voucher"))
-    search = _search(("project__code", "project__name", "payee", "voucher_number", "notes"))
-    project = django_filters.ModelChoiceFilter(
-        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    q = SearchFilter(
+        placeholder=_("project, payee or voucher"),
+        fields=("project__code", "project__name", "payee", "voucher_number", "notes"),
     )
+    project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
     source = django_filters.ChoiceFilter(
         label=_("source"),
         choices=FundingSource.choices,
@@ -171,11 +150,10 @@ class DisbursementFilter(ProjectScopedFilter):
 
 
 class IndicatorFilter(ProjectScopedFilter):
-    q = _search_field(_("indicator or project"))
-    search = _search(("name", "project__code", "project__name"))
-    project = django_filters.ModelChoiceFilter(
-        label=_("project"), queryset=_projects(), method="filter_project", empty_label=_("All")
+    q = SearchFilter(
+        placeholder=_("indicator or project"), fields=("name", "project__code", "project__name")
     )
+    project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
 
     class Meta:
         model = Indicator
@@ -183,8 +161,7 @@ class IndicatorFilter(ProjectScopedFilter):
 
 
 class LeadFilter(django_filters.FilterSet):
-    q = _search_field(_("company or notes"))
-    search = _search(("company", "notes"))
+    q = SearchFilter(placeholder=_("company or notes"), fields=("company", "notes"))
     stage = django_filters.ChoiceFilter(
         label=_("reached stage"),
         choices=[(field, label) for field, label in STAGES],
@@ -204,7 +181,7 @@ class LeadFilter(django_filters.FilterSet):
     )
     body = django_filters.ModelChoiceFilter(
         label=_("followed by body"),
-        queryset=Body.objects.select_related("batch"),
+        queryset=bodies(),
         field_name="follower_body",
         empty_label=_("All"),
     )

@@ -12,6 +12,7 @@ from tests.factories import (
     DisbursementFactory,
     FundingFactory,
     ProjectFactory,
+    UnitFactory,
     UserFactory,
 )
 
@@ -218,3 +219,15 @@ def test_admin_project_list_has_constant_queries(clerk, django_assert_max_num_qu
 def test_staff_without_permissions_cannot_see_money(client, staff_user):
     client.force_login(staff_user)
     assert client.get(f"{ADMIN}/disbursement/").status_code == 403
+
+
+def test_township_autocomplete_offers_only_helped_side_townships(admin_client):
+    township = UnitFactory(side="helped", kind="township", name="板庙镇")
+    UnitFactory(side="helped", kind="school", name="平昌中学")
+    UnitFactory(side="helper", kind="township", name="自贡某镇")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "projects", "model_name": "project", "field_name": "township", "term": ""},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == [township.name]
