@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from aidledger.fields import MoneyField
 from aidledger.models import Body, Member, end_not_before_start, one_of
+from aidledger.numbers import percent
 from pairings.models import Unit
 
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
@@ -301,9 +302,7 @@ class Indicator(models.Model):
     @property
     def completion(self) -> Decimal | None:
         """Actual as a percentage of target, one decimal; None when it cannot be said."""
-        if self.actual is None or not self.target:
-            return None
-        return (self.actual * 100 / self.target).quantize(Decimal("0.1"))
+        return percent(self.actual, self.target)
 
 
 class Industry(models.TextChoices):

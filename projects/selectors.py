@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from aidledger.fields import MoneyField, money_sum
+from aidledger.numbers import percent
 from projects.models import (
     STAGES,
     Disbursement,
@@ -60,9 +61,7 @@ def money_difference(minuend, subtrahend) -> ExpressionWrapper:
 
 def execution_rate(planned: Decimal | None, disbursed: Decimal | None) -> Decimal | None:
     """Disbursed as a percentage of planned (执行率), one decimal; None without a plan."""
-    if not planned or disbursed is None:
-        return None
-    return (disbursed * 100 / planned).quantize(Decimal("0.1"))
+    return percent(disbursed, planned)
 
 
 def disbursed_total(*, funding_id: int, exclude: Iterable[int] = ()) -> Decimal:

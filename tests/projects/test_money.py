@@ -13,6 +13,7 @@ from django.db.models import Sum
 from aidledger.exports import csv_cell
 from aidledger.fields import MoneyField, money_sum
 from aidledger.listing import display
+from aidledger.numbers import percent
 from aidledger.templatetags.ledger import wan
 from projects import selectors
 from projects.models import Disbursement, Funding
@@ -157,3 +158,10 @@ def test_members_list_has_no_totals_line(client_logged_in):
     response = client_logged_in.get("/members/")
     assert response.context["totals"] == []
     assert 'class="totals"' not in response.content.decode()
+
+
+def test_rates_round_half_up_as_a_report_does():
+    assert percent(Decimal("1"), Decimal("16")) == Decimal("6.3")  # 6.25 → 6.3, not 6.2
+    assert percent(Decimal("750"), Decimal("1000")) == Decimal("75.0")
+    assert percent(Decimal("5"), Decimal("0")) is None
+    assert percent(None, Decimal("10")) is None
