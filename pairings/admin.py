@@ -1,10 +1,15 @@
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.admin import BodyListFilter
@@ -67,11 +72,66 @@ class UnitAdmin(admin.ModelAdmin):
         return queryset, may_have_duplicates
 
 
-class ExchangeLinkFormSet(BaseInlineFormSet):
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected record from `loaded` (pk → record) when the
+    record is there, instead of querying for it: Django's widget runs one query per inline row,
+    plus the label's own (a pairing's two units), so an exchange under 28 pairings cost 90."""
+
+    loaded: Mapping[str, Model] = MappingProxyType({})
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or any(pk not in self.loaded for pk in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in selected:
+            label = self.choices.field.label_from_instance(self.loaded[pk])
+            options.append(self.create_option(name, pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LinkFormSet(BaseInlineFormSet):
+    """Exchange ↔ pairing links, one per row: every row's autocomplete shows the record the
+    inline's queryset already loaded (with select_related), in no further query."""
+
+    shown_field: str
+
+    @cached_property
+    def loaded(self) -> dict[str, Model]:
+        return {
+            str(getattr(link, f"{self.shown_field}_id")): getattr(link, self.shown_field)
+            for link in self.get_queryset()
+        }
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        widget = form.fields[self.shown_field].widget
+        widget = getattr(widget, "widget", widget)  # inside the admin's related-field wrapper
+        if isinstance(widget, LoadedAutocompleteSelect):
+            widget.loaded = self.loaded
+
+
+class LinkInline(admin.TabularInline):
+    """An inline of exchange ↔ pairing links whose one field is an autocomplete."""
+
+    model = ExchangePairing
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExchangeLinkFormSet(LinkFormSet):
     """On a pairing: unlinking an exchange must not leave it without any pairing.
 
     The error is the formset's own: Django ignores the errors of a form marked for deletion.
     """
+
+    shown_field = "exchange"
 
     def clean(self) -> None:
         super().clean()
@@ -92,12 +152,10 @@ class ExchangeLinkFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ExchangeLinkInline(admin.TabularInline):
-    model = ExchangePairing
+class ExchangeLinkInline(LinkInline):
     formset = ExchangeLinkFormSet
     fields = ["exchange"]
     autocomplete_fields = ["exchange"]
-    extra = 0
     verbose_name = _("exchange")
     verbose_name_plural = _("exchanges under this pairing")
 
@@ -153,8 +211,10 @@ class PairingAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PairingLinkFormSet(BaseInlineFormSet):
+class PairingLinkFormSet(LinkFormSet):
     """On an exchange: at least one pairing, counted over the rows that stay."""
+
+    shown_field = "pairing"
 
     def clean(self) -> None:
         super().clean()
@@ -171,13 +231,11 @@ class PairingLinkFormSet(BaseInlineFormSet):
             raise ValidationError(NO_PAIRING)
 
 
-class PairingLinkInline(admin.TabularInline):
-    model = ExchangePairing
+class PairingLinkInline(LinkInline):
     formset = PairingLinkFormSet
     fields = ["pairing"]
     autocomplete_fields = ["pairing"]
     min_num = 1
-    extra = 0
     verbose_name = _("pairing")
     verbose_name_plural = _("pairings this exchange belongs to")
 

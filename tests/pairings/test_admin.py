@@ -327,3 +327,41 @@ def test_admin_pairing_change_page_renders_with_exchanges(admin_client):
     response = admin_client.get(f"{ADMIN}/pairing/{pairing.pk}/change/")
     assert response.status_code == 200
     assert exchange.title in response.content.decode()
+
+
+def change_page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_admin_exchange_change_page_queries_do_not_grow_with_its_pairings(
+    admin_client, django_assert_max_num_queries
+):
+    """The signing ceremony sits under 28 pairings: each row's label must not cost queries."""
+    exchange = ExchangeFactory()
+    programme = exchange.lead_body.batch.programme
+    exchange.pairings.add(PairingFactory(helper__programme=programme))
+    url = f"{ADMIN}/exchange/{exchange.pk}/change/"
+    few = change_page_queries(admin_client, url)
+    exchange.pairings.add(*PairingFactory.create_batch(28, helper__programme=programme))
+    with django_assert_max_num_queries(15):
+        many = change_page_queries(admin_client, url)
+    assert many == few
+    html = admin_client.get(url).content.decode()
+    assert all(str(pairing) in html for pairing in exchange.pairings.all())
+
+
+def test_admin_pairing_change_page_queries_do_not_grow_with_its_exchanges(
+    admin_client, django_assert_max_num_queries
+):
+    exchange = ExchangeFactory()
+    pairing = exchange.pairings.get()
+    url = f"{ADMIN}/pairing/{pairing.pk}/change/"
+    few = change_page_queries(admin_client, url)
+    ExchangeFactory.create_batch(20, lead_body=exchange.lead_body, pairings=[pairing])
+    with django_assert_max_num_queries(15):
+        many = change_page_queries(admin_client, url)
+    assert many == few
+    html = admin_client.get(url).content.decode()
+    assert all(str(exchange) in html for exchange in pairing.exchanges.all())
