@@ -295,6 +295,9 @@ class ExchangeAdmin(admin.ModelAdmin):
     list_select_related = ["lead_body__batch"]
     search_fields = ["title", "place", "outcome"]
     date_hierarchy = "date"
+    # Explicit: the pairing count's GROUP BY drops Meta.ordering, and the autocomplete that
+    # links an exchange to a pairing would page through the matches in no stable order.
+    ordering = ["-date", "pk"]
     fields = ExchangeForm.Meta.fields
     inlines = [PairingLinkInline]
 

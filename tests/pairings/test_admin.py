@@ -1,6 +1,7 @@
 """The admin refuses each bad input of the issue with the model's message and saves nothing;
 its autocompletes offer the right side; its lists stay cheap with many rows."""
 
+import datetime
 import json
 
 import pytest
@@ -365,3 +366,30 @@ def test_admin_pairing_change_page_queries_do_not_grow_with_its_exchanges(
     assert many == few
     html = admin_client.get(url).content.decode()
     assert all(str(exchange) in html for exchange in pairing.exchanges.all())
+
+
+def test_exchange_autocomplete_lists_newest_first_across_its_pages(admin_client):
+    """A clerk linking an exchange from a pairing pages through the matches: newest first,
+    none repeated or skipped (the pairing count's GROUP BY drops the model's ordering)."""
+    pairing = PairingFactory()
+    for day in range(25):  # created oldest first, so the table's order is not the answer
+        ExchangeFactory(
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day),
+            title=f"互访{day:02d}",
+            lead_body=pairing.responsible_body,
+            pairings=[pairing],
+        )
+    texts = []
+    for page in (1, 2):
+        response = admin_client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "pairings",
+                "model_name": "exchangepairing",
+                "field_name": "exchange",
+                "term": "互访",
+                "page": page,
+            },
+        )
+        texts += [row["text"] for row in json.loads(response.content)["results"]]
+    assert texts == [f"2024-01-{25 - day:02d} 互访{24 - day:02d}" for day in range(25)]
