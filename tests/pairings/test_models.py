@@ -5,7 +5,8 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 
 from aidledger.models import END_NOT_BEFORE_START, Body
 from pairings import models
@@ -80,6 +81,21 @@ def test_changing_the_helper_units_kind_changes_its_pairings_category(team):
     team["zigong"].save()
     pairing.refresh_from_db()
     assert pairing.category == Unit.Kind.HOSPITAL
+
+
+def test_a_unit_whose_pairings_cannot_follow_its_new_kind_keeps_its_old_kind(team, monkeypatch):
+    pairing = PairingFactory(helper=team["zigong"], helped=team["pingchang"])
+
+    def fail(queryset, **fields):
+        raise DatabaseError("the pairings could not be updated")
+
+    monkeypatch.setattr(QuerySet, "update", fail)
+    team["zigong"].kind = Unit.Kind.HOSPITAL
+    with pytest.raises(DatabaseError):
+        team["zigong"].save()
+    monkeypatch.undo()
+    assert Unit.objects.get(pk=team["zigong"].pk).kind == Unit.Kind.SCHOOL
+    assert Pairing.objects.get(pk=pairing.pk).category == Unit.Kind.SCHOOL
 
 
 # Pairings: bad input --------------------------------------------------------------------------
