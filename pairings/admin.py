@@ -38,6 +38,18 @@ AUTOCOMPLETE_SIDES = {
 }
 
 
+def titled(title) -> type[admin.ChoicesFieldListFilter]:
+    """The admin's choices filter under `title`: a field reached through a relation would be
+    titled by its own name (the pairing's 类别 beside the exchange's own 类型)."""
+
+    class TitledChoicesFilter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledChoicesFilter
+
+
 def _bodies_with_batch(db_field, kwargs: dict) -> None:
     # A body's label names its batch: load the batches with the bodies, in one query.
     if db_field.remote_field and db_field.remote_field.model is Body:
@@ -288,7 +300,7 @@ class ExchangeAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "kind",
-        "pairings__category",
+        ("pairings__category", titled(_("pairing category"))),
         "lead_body__batch",
         ("lead_body", BodyListFilter),
     ]
@@ -323,7 +335,7 @@ class MentorshipAdmin(admin.ModelAdmin):
         "start_date",
         "end_date",
     ]
-    list_filter = ["mentor__batch", "mentee_unit__kind"]
+    list_filter = ["mentor__batch", ("mentee_unit__kind", titled(_("kind of unit")))]
     list_select_related = ["mentor", "mentee_unit"]
     search_fields = ["mentor__name", "mentee_name", "mentee_unit__name", "mentee_post"]
     autocomplete_fields = ["mentor", "mentee_unit"]

@@ -297,6 +297,14 @@ def test_unit_changelist_search_is_not_limited_to_a_side(admin_client, team):
     assert team["pingchang"].name in html
 
 
+@pytest.mark.parametrize(
+    ("model", "title"), [("exchange", "pairing category"), ("mentorship", "kind of unit")]
+)
+def test_admin_filters_through_a_relation_say_whose_field_they_filter(admin_client, model, title):
+    response = admin_client.get(f"{ADMIN}/{model}/")
+    assert msgid_as_shown(response, title) in response.content.decode()
+
+
 # Who may see the admin lists, and what they cost ------------------------------------------------
 
 CHANGELISTS = ["unit", "pairing", "exchange", "mentorship"]
