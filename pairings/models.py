@@ -75,12 +75,6 @@ class Unit(models.Model):
         # A unit has no page of its own: its pairings are what a reader wants to see.
         return f"{reverse('pairings')}?unit={self.pk}"
 
-    @property
-    def place(self) -> str:
-        """The side as its place: the programme's helper or helped place (needs programme)."""
-        programme = self.programme
-        return programme.helper_place if self.side == self.Side.HELPER else programme.helped_place
-
     def clean(self) -> None:
         super().clean()
         if not self.pk:
