@@ -25,6 +25,7 @@ from tests.factories import (
     UnitFactory,
     create_pairings_ledger,
 )
+from tests.utils import language_of, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +331,15 @@ def test_unit_rows_link_to_their_pairings(client_logged_in, ledger):
 def test_mentorships_filters(client_logged_in, ledger, params, expected):
     response = client_logged_in.get(MENTORSHIPS, params)
     assert sorted(m.mentee_name for m in rows(response)) == expected
+
+
+def test_mentorships_date_filter_is_not_labelled_as_a_members_time_in_post(client_logged_in):
+    response = client_logged_in.get(MENTORSHIPS)
+    html = response.content.decode()
+    assert msgid_as_shown(response, "active on") not in html
+    with translation.override(language_of(response)):
+        label = translation.pgettext("of a mentorship", "active on")
+    assert f'<label for="id_active_on">{label}</label>' in html
 
 
 def test_mentorships_by_batch_body_and_unit_count_mentors(client_logged_in, ledger):
