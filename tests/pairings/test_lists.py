@@ -268,6 +268,23 @@ def test_exchanges_filter_by_lead_body_batch_pairing_and_unit(client_logged_in, 
     assert titles(get(EXCHANGES, {"unit": ledger["hospital"].helper.pk})) == ["医院互访"]
 
 
+def test_exchanges_page_totals_new_techniques_and_participants_of_the_filtered_rows(
+    client_logged_in, ledger
+):
+    ExchangeFactory(
+        title="医院义诊",
+        kind="free_clinic",
+        lead_body=ledger["social"],
+        pairings=[ledger["hospital"], ledger["school"]],  # counted once
+        participants=300,
+        new_techniques=2,
+    )
+    response = client_logged_in.get(EXCHANGES, {"category": "hospital"})
+    totals = {total.key: value for total, value in response.context["totals"]}
+    assert totals == {"participants": 310, "new_techniques": 3}
+    assert "310" in response.content.decode()
+
+
 def test_exchange_under_two_matching_pairings_is_listed_once(client_logged_in, ledger):
     response = client_logged_in.get(EXCHANGES, {"category": "township"})
     assert len(rows(response)) == 1
