@@ -1,10 +1,15 @@
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.admin import BodyListFilter
@@ -31,6 +36,18 @@ AUTOCOMPLETE_SIDES = {
     ("pairing", "helped"): Unit.Side.HELPED,
     ("mentorship", "mentee_unit"): Unit.Side.HELPED,
 }
+
+
+def titled(title) -> type[admin.ChoicesFieldListFilter]:
+    """The admin's choices filter under `title`: a field reached through a relation would be
+    titled by its own name (the pairing's 类别 beside the exchange's own 类型)."""
+
+    class TitledChoicesFilter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledChoicesFilter
 
 
 def _bodies_with_batch(db_field, kwargs: dict) -> None:
@@ -67,11 +84,66 @@ class UnitAdmin(admin.ModelAdmin):
         return queryset, may_have_duplicates
 
 
-class ExchangeLinkFormSet(BaseInlineFormSet):
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected record from `loaded` (pk → record) when the
+    record is there, instead of querying for it: Django's widget runs one query per inline row,
+    plus the label's own (a pairing's two units), so an exchange under 28 pairings cost 90."""
+
+    loaded: Mapping[str, Model] = MappingProxyType({})
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or any(pk not in self.loaded for pk in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in selected:
+            label = self.choices.field.label_from_instance(self.loaded[pk])
+            options.append(self.create_option(name, pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LinkFormSet(BaseInlineFormSet):
+    """Exchange ↔ pairing links, one per row: every row's autocomplete shows the record the
+    inline's queryset already loaded (with select_related), in no further query."""
+
+    shown_field: str
+
+    @cached_property
+    def loaded(self) -> dict[str, Model]:
+        return {
+            str(getattr(link, f"{self.shown_field}_id")): getattr(link, self.shown_field)
+            for link in self.get_queryset()
+        }
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        widget = form.fields[self.shown_field].widget
+        widget = getattr(widget, "widget", widget)  # inside the admin's related-field wrapper
+        if isinstance(widget, LoadedAutocompleteSelect):
+            widget.loaded = self.loaded
+
+
+class LinkInline(admin.TabularInline):
+    """An inline of exchange ↔ pairing links whose one field is an autocomplete."""
+
+    model = ExchangePairing
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExchangeLinkFormSet(LinkFormSet):
     """On a pairing: unlinking an exchange must not leave it without any pairing.
 
     The error is the formset's own: Django ignores the errors of a form marked for deletion.
     """
+
+    shown_field = "exchange"
 
     def clean(self) -> None:
         super().clean()
@@ -92,12 +164,10 @@ class ExchangeLinkFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ExchangeLinkInline(admin.TabularInline):
-    model = ExchangePairing
+class ExchangeLinkInline(LinkInline):
     formset = ExchangeLinkFormSet
     fields = ["exchange"]
     autocomplete_fields = ["exchange"]
-    extra = 0
     verbose_name = _("exchange")
     verbose_name_plural = _("exchanges under this pairing")
 
@@ -153,8 +223,10 @@ class PairingAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PairingLinkFormSet(BaseInlineFormSet):
+class PairingLinkFormSet(LinkFormSet):
     """On an exchange: at least one pairing, counted over the rows that stay."""
+
+    shown_field = "pairing"
 
     def clean(self) -> None:
         super().clean()
@@ -171,13 +243,11 @@ class PairingLinkFormSet(BaseInlineFormSet):
             raise ValidationError(NO_PAIRING)
 
 
-class PairingLinkInline(admin.TabularInline):
-    model = ExchangePairing
+class PairingLinkInline(LinkInline):
     formset = PairingLinkFormSet
     fields = ["pairing"]
     autocomplete_fields = ["pairing"]
     min_num = 1
-    extra = 0
     verbose_name = _("pairing")
     verbose_name_plural = _("pairings this exchange belongs to")
 
@@ -230,13 +300,16 @@ class ExchangeAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "kind",
-        "pairings__category",
+        ("pairings__category", titled(_("pairing category"))),
         "lead_body__batch",
         ("lead_body", BodyListFilter),
     ]
     list_select_related = ["lead_body__batch"]
     search_fields = ["title", "place", "outcome"]
     date_hierarchy = "date"
+    # Explicit: the pairing count's GROUP BY drops Meta.ordering, and the autocomplete that
+    # links an exchange to a pairing would page through the matches in no stable order.
+    ordering = ["-date", "pk"]
     fields = ExchangeForm.Meta.fields
     inlines = [PairingLinkInline]
 
@@ -262,7 +335,7 @@ class MentorshipAdmin(admin.ModelAdmin):
         "start_date",
         "end_date",
     ]
-    list_filter = ["mentor__batch", "mentee_unit__kind"]
+    list_filter = ["mentor__batch", ("mentee_unit__kind", titled(_("kind of unit")))]
     list_select_related = ["mentor", "mentee_unit"]
     search_fields = ["mentor__name", "mentee_name", "mentee_unit__name", "mentee_post"]
     autocomplete_fields = ["mentor", "mentee_unit"]

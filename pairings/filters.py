@@ -8,6 +8,7 @@ hidden field that links fill in (a unit's pairings, a pairing's exchanges), and 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
 from aidledger.models import Body, Member, MemberRole
@@ -185,7 +186,10 @@ class MentorshipFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     active_on = django_filters.DateFilter(
-        label=_("active on"), method="filter_active_on", widget=DateInput()
+        # Not the members' "active on" (在岗日期): the mentorship runs on that day.
+        label=pgettext_lazy("of a mentorship", "active on"),
+        method="filter_active_on",
+        widget=DateInput(),
     )
     mentor = LinkedFilter(label=_("mentor"), queryset=Member.objects.all())
     unit = LinkedFilter(label=_("unit"), queryset=Unit.objects.all(), field_name="mentee_unit")

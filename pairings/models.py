@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,20 +64,16 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         adding = self._state.adding
-        super().save(*args, **kwargs)
-        if not adding:
-            # A pairing's category is its helper unit's kind, stored for cheap counts: keep it so.
-            self.helper_pairings.exclude(category=self.kind).update(category=self.kind)
+        # The unit and its pairings' categories change together or not at all.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not adding:
+                # A pairing's category is its helper unit's kind, stored for cheap counts.
+                self.helper_pairings.exclude(category=self.kind).update(category=self.kind)
 
     def get_absolute_url(self) -> str:
         # A unit has no page of its own: its pairings are what a reader wants to see.
         return f"{reverse('pairings')}?unit={self.pk}"
-
-    @property
-    def place(self) -> str:
-        """The side as its place: the programme's helper or helped place (needs programme)."""
-        programme = self.programme
-        return programme.helper_place if self.side == self.Side.HELPER else programme.helped_place
 
     def clean(self) -> None:
         super().clean()

@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.listing import Column, LedgerListView
+from aidledger.listing import Column, LedgerListView, Total
 from aidledger.models import Batch
 from pairings import selectors
 from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
@@ -153,6 +153,17 @@ class ExchangeListView(LedgerListView):
         ),
         Column("outcome", _("outcome"), "outcome", kind="longtext"),
         Column("notes", _("notes"), "notes", kind="longtext"),
+    )
+
+    # "Hospitals introduced 3 new techniques": the figure a reader asks of the filtered rows.
+    totals = (
+        Total("participants", _("participants"), Sum("participants"), kind="number"),
+        Total(
+            "new_techniques",
+            _("new techniques or projects"),
+            Sum("new_techniques"),
+            kind="number",
+        ),
     )
 
     def get_queryset(self) -> QuerySet[Exchange]:

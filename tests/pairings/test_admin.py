@@ -1,6 +1,7 @@
 """The admin refuses each bad input of the issue with the model's message and saves nothing;
 its autocompletes offer the right side; its lists stay cheap with many rows."""
 
+import datetime
 import json
 
 import pytest
@@ -257,8 +258,11 @@ def test_admin_refuses_a_mentor_who_is_not_a_member_of_the_programme(admin_clien
     response = admin_client.post(
         f"{ADMIN}/mentorship/add/", mentorship_form(outsider, team["pingchang"])
     )
-    assert response.status_code == 200
-    assert "外人" in response.content.decode()
+    # The mentor's name is on the page anyway (the autocomplete shows it): check the error.
+    [error] = response.context["adminform"].form.errors["mentor"]
+    assert "外人" in error
+    assert team["body"].batch.programme.name in error
+    refused(response, error)
     assert not Mentorship.objects.exists()
 
 
@@ -296,6 +300,14 @@ def test_unit_changelist_search_is_not_limited_to_a_side(admin_client, team):
     assert team["pingchang"].name in html
 
 
+@pytest.mark.parametrize(
+    ("model", "title"), [("exchange", "pairing category"), ("mentorship", "kind of unit")]
+)
+def test_admin_filters_through_a_relation_say_whose_field_they_filter(admin_client, model, title):
+    response = admin_client.get(f"{ADMIN}/{model}/")
+    assert msgid_as_shown(response, title) in response.content.decode()
+
+
 # Who may see the admin lists, and what they cost ------------------------------------------------
 
 CHANGELISTS = ["unit", "pairing", "exchange", "mentorship"]
@@ -327,3 +339,68 @@ def test_admin_pairing_change_page_renders_with_exchanges(admin_client):
     response = admin_client.get(f"{ADMIN}/pairing/{pairing.pk}/change/")
     assert response.status_code == 200
     assert exchange.title in response.content.decode()
+
+
+def change_page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_admin_exchange_change_page_queries_do_not_grow_with_its_pairings(
+    admin_client, django_assert_max_num_queries
+):
+    """The signing ceremony sits under 28 pairings: each row's label must not cost queries."""
+    exchange = ExchangeFactory()
+    programme = exchange.lead_body.batch.programme
+    exchange.pairings.add(PairingFactory(helper__programme=programme))
+    url = f"{ADMIN}/exchange/{exchange.pk}/change/"
+    few = change_page_queries(admin_client, url)
+    exchange.pairings.add(*PairingFactory.create_batch(28, helper__programme=programme))
+    with django_assert_max_num_queries(15):
+        many = change_page_queries(admin_client, url)
+    assert many == few
+    html = admin_client.get(url).content.decode()
+    assert all(str(pairing) in html for pairing in exchange.pairings.all())
+
+
+def test_admin_pairing_change_page_queries_do_not_grow_with_its_exchanges(
+    admin_client, django_assert_max_num_queries
+):
+    exchange = ExchangeFactory()
+    pairing = exchange.pairings.get()
+    url = f"{ADMIN}/pairing/{pairing.pk}/change/"
+    few = change_page_queries(admin_client, url)
+    ExchangeFactory.create_batch(20, lead_body=exchange.lead_body, pairings=[pairing])
+    with django_assert_max_num_queries(15):
+        many = change_page_queries(admin_client, url)
+    assert many == few
+    html = admin_client.get(url).content.decode()
+    assert all(str(exchange) in html for exchange in pairing.exchanges.all())
+
+
+def test_exchange_autocomplete_lists_newest_first_across_its_pages(admin_client):
+    """A clerk linking an exchange from a pairing pages through the matches: newest first,
+    none repeated or skipped (the pairing count's GROUP BY drops the model's ordering)."""
+    pairing = PairingFactory()
+    for day in range(25):  # created oldest first, so the table's order is not the answer
+        ExchangeFactory(
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day),
+            title=f"互访{day:02d}",
+            lead_body=pairing.responsible_body,
+            pairings=[pairing],
+        )
+    texts = []
+    for page in (1, 2):
+        response = admin_client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "pairings",
+                "model_name": "exchangepairing",
+                "field_name": "exchange",
+                "term": "互访",
+                "page": page,
+            },
+        )
+        texts += [row["text"] for row in json.loads(response.content)["results"]]
+    assert texts == [f"2024-01-{25 - day:02d} 互访{24 - day:02d}" for day in range(25)]

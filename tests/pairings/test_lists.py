@@ -25,6 +25,7 @@ from tests.factories import (
     UnitFactory,
     create_pairings_ledger,
 )
+from tests.utils import language_of, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,23 @@ def test_exchanges_filter_by_lead_body_batch_pairing_and_unit(client_logged_in, 
     assert titles(get(EXCHANGES, {"unit": ledger["hospital"].helper.pk})) == ["医院互访"]
 
 
+def test_exchanges_page_totals_new_techniques_and_participants_of_the_filtered_rows(
+    client_logged_in, ledger
+):
+    ExchangeFactory(
+        title="医院义诊",
+        kind="free_clinic",
+        lead_body=ledger["social"],
+        pairings=[ledger["hospital"], ledger["school"]],  # counted once
+        participants=300,
+        new_techniques=2,
+    )
+    response = client_logged_in.get(EXCHANGES, {"category": "hospital"})
+    totals = {total.key: value for total, value in response.context["totals"]}
+    assert totals == {"participants": 310, "new_techniques": 3}
+    assert "310" in response.content.decode()
+
+
 def test_exchange_under_two_matching_pairings_is_listed_once(client_logged_in, ledger):
     response = client_logged_in.get(EXCHANGES, {"category": "township"})
     assert len(rows(response)) == 1
@@ -330,6 +348,15 @@ def test_unit_rows_link_to_their_pairings(client_logged_in, ledger):
 def test_mentorships_filters(client_logged_in, ledger, params, expected):
     response = client_logged_in.get(MENTORSHIPS, params)
     assert sorted(m.mentee_name for m in rows(response)) == expected
+
+
+def test_mentorships_date_filter_is_not_labelled_as_a_members_time_in_post(client_logged_in):
+    response = client_logged_in.get(MENTORSHIPS)
+    html = response.content.decode()
+    assert msgid_as_shown(response, "active on") not in html
+    with translation.override(language_of(response)):
+        label = translation.pgettext("of a mentorship", "active on")
+    assert f'<label for="id_active_on">{label}</label>' in html
 
 
 def test_mentorships_by_batch_body_and_unit_count_mentors(client_logged_in, ledger):

@@ -5,12 +5,14 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 
 from aidledger.models import END_NOT_BEFORE_START, Body
 from pairings import models
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
 from pairings.services import record_exchange
+from tests.aidledger.test_models import constraint_message
 from tests.factories import (
     BatchFactory,
     BodyFactory,
@@ -80,6 +82,21 @@ def test_changing_the_helper_units_kind_changes_its_pairings_category(team):
     team["zigong"].save()
     pairing.refresh_from_db()
     assert pairing.category == Unit.Kind.HOSPITAL
+
+
+def test_a_unit_whose_pairings_cannot_follow_its_new_kind_keeps_its_old_kind(team, monkeypatch):
+    pairing = PairingFactory(helper=team["zigong"], helped=team["pingchang"])
+
+    def fail(queryset, **fields):
+        raise DatabaseError("the pairings could not be updated")
+
+    monkeypatch.setattr(QuerySet, "update", fail)
+    team["zigong"].kind = Unit.Kind.HOSPITAL
+    with pytest.raises(DatabaseError):
+        team["zigong"].save()
+    monkeypatch.undo()
+    assert Unit.objects.get(pk=team["zigong"].pk).kind == Unit.Kind.SCHOOL
+    assert Pairing.objects.get(pk=pairing.pk).category == Unit.Kind.SCHOOL
 
 
 # Pairings: bad input --------------------------------------------------------------------------
@@ -228,6 +245,28 @@ def test_an_unpaired_unit_may_change_side(team):
     unit.full_clean()
     unit.save()
     assert Unit.objects.get(pk=unit.pk).side == HELPER
+
+
+def test_a_unit_name_is_refused_twice_on_one_side_with_a_clear_message(team):
+    twin = Unit(
+        programme=team["programme"],
+        side=HELPED,
+        kind=Unit.Kind.TOWNSHIP,
+        name=team["pingchang"].name,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        twin.full_clean()
+    assert excinfo.value.messages == [constraint_message(Unit, "unit_name_unique_per_side")]
+    with refused_by_database():
+        twin.save()
+
+
+def test_the_same_name_may_be_a_unit_on_each_side(team):
+    namesake = Unit(
+        programme=team["programme"], side=HELPER, kind=Unit.Kind.SCHOOL, name=team["pingchang"].name
+    )
+    namesake.full_clean()
+    namesake.save()
 
 
 def test_responsible_body_offers_working_groups_only():
