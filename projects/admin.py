@@ -123,6 +123,10 @@ class DisbursementInline(admin.TabularInline):
             kwargs["queryset"] = Funding.objects.filter(
                 project_id=_project_being_edited(request)
             ).select_related("project")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Every row's <select> offers the same lines: read them once, not once per row.
+            field.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

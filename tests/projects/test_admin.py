@@ -231,3 +231,15 @@ def test_township_autocomplete_offers_only_helped_side_townships(admin_client):
     )
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == [township.name]
+
+
+def test_project_change_page_has_constant_queries(clerk, django_assert_max_num_queries):
+    # Each disbursement row has a <select> of the project's funding lines: read once, not per row.
+    funding = FundingFactory(amount=Decimal("100000.00"))
+    for index in range(40):
+        FundingFactory(project=funding.project, year=2000 + index)
+        DisbursementFactory(funding=funding, amount=Decimal("1.00"))
+    with django_assert_max_num_queries(16):
+        response = clerk.get(f"{ADMIN}/project/{funding.project_id}/change/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<option value") >= 40 * 41
