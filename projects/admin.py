@@ -1,7 +1,6 @@
 """The money ledger in the admin. Disbursements are saved through
-`services.record_disbursement()` so the over-plan check runs with the funding line locked."""
+`services.record_disbursements()` so the over-plan check runs with the funding lines locked."""
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
@@ -36,7 +35,8 @@ def _yuan(value: Decimal | None) -> str:
 
 
 class DisbursementForm(forms.ModelForm):
-    """Locks the chosen funding line before the model's clean() sums its disbursements.
+    """One disbursement (the disbursement admin): locks the chosen funding line, then checks
+    that its plan covers this payment with the line's other payments.
 
     The admin runs the whole change form (validation and save) in one transaction, so the lock
     taken here is held until the disbursement is saved and committed: a second clerk's form
@@ -49,30 +49,55 @@ class DisbursementForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if funding := data.get("funding"):
-            services.lock_funding(funding.pk)
+        funding, amount = data.get("funding"), data.get("amount")
+        if funding and amount is not None and amount > 0:
+            services.lock_fundings([funding.pk])
+            candidate = Disbursement(pk=self.instance.pk, funding=funding, amount=amount)
+            for error in services.overdraw_errors(saving=[candidate]).values():
+                self.add_error("amount", error)
         return data
 
 
 class DisbursementFormSet(BaseInlineFormSet):
-    """Several new disbursements of one line in one save count together against its plan."""
+    """The disbursements on a project's page, checked together against their lines' plans as
+    the ledger will be after the save: rows deleted, moved to another line or added in the
+    same save all count, and so do plans changed in the funding lines above
+    (`funding_formset`, set by ProjectAdmin)."""
+
+    funding_formset: BaseInlineFormSet | None = None
 
     def clean(self) -> None:
         super().clean()
-        by_funding = defaultdict(list)
+        if any(self.errors):
+            return  # the rows' own errors first; the sums once every row reads
+        saving, deleting = [], []
         for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if form.errors or data.get("DELETE") or not data.get("funding"):
-                continue
-            if data.get("amount") is None:
-                continue
-            by_funding[data["funding"].pk].append(form)
-        for forms_of_line in by_funding.values():
-            if len(forms_of_line) < 2:
-                continue  # a single form was checked by the model's clean()
-            first, *others = (form.instance for form in forms_of_line)
-            if error := services.overdraw_error(first, also=tuple(others)):
-                forms_of_line[-1].add_error("amount", error)
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk:
+                    deleting.append(form.instance)
+            elif form.instance.pk or form.has_changed():
+                saving.append(form)
+        services.lock_fundings(form.instance.funding_id for form in saving)
+        errors = services.overdraw_errors(
+            saving=[form.instance for form in saving],
+            deleting=deleting,
+            planned=self.new_plans(),
+        )
+        for funding_id, error in errors.items():
+            # The message goes on the line's last row: the one the clerk just typed, usually.
+            forms_of_line = [f for f in saving if f.instance.funding_id == funding_id]
+            forms_of_line[-1].add_error("amount", error)
+
+    def new_plans(self) -> dict[int, Decimal]:
+        """Planned amounts of this project's lines as typed in the same save."""
+        fundings = self.funding_formset
+        if fundings is None or not fundings.is_valid():
+            return {}  # that formset's errors stop the save anyway
+        return {
+            form.instance.pk: form.cleaned_data["amount"]
+            for form in fundings.initial_forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
 
 
 def _project_being_edited(request: HttpRequest) -> str | None:
@@ -109,7 +134,6 @@ class FundingInline(admin.TabularInline):
 
 class DisbursementInline(admin.TabularInline):
     model = Disbursement
-    form = DisbursementForm
     formset = DisbursementFormSet
     fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
     extra = 0
@@ -201,15 +225,23 @@ class ProjectAdmin(admin.ModelAdmin):
             "rate": "—" if rate is None else rate,
         }
 
+    def _create_formsets(self, request, obj, change):
+        # The disbursements are checked against the plans typed in the same save; the admin
+        # has no public hook that sees all of a page's formsets before they are validated.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        fundings = next((f for f in formsets if f.model is Funding), None)
+        for formset in formsets:
+            if isinstance(formset, DisbursementFormSet):
+                formset.funding_formset = fundings
+        return formsets, inline_instances
+
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Disbursement:
             super().save_formset(request, form, formset, change)
             return
+        # The funding lines (the inline above) are saved first, with their new plans.
         instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
-            services.record_disbursement(obj)
+        services.record_disbursements(saving=instances, deleting=formset.deleted_objects)
 
 
 @admin.register(Funding)

@@ -3,7 +3,7 @@ investment leads and consumer-assistance sales.
 
 Money is a `MoneyField` (Decimal yuan in Python, whole fen in the database): sums are exact on
 SQLite and PostgreSQL. The rule that a funding line is never overdrawn spans rows, so it lives
-in `projects.services.record_disbursement()`, which every entry path goes through.
+in `projects.services.record_disbursements()`, which every entry path goes through.
 """
 
 import datetime
@@ -242,18 +242,11 @@ class Disbursement(models.Model):
         return reverse("project-detail", args=[self.project_id])
 
     def clean(self) -> None:
-        """Same project as its funding line; within the line's plan (the message a clerk reads;
-        `services.record_disbursement()` repeats the check with the line locked)."""
+        """Same project as its funding line. Whether the line's plan still covers it depends
+        on everything saved at once, so `services.record_disbursements()` checks that."""
         super().clean()
-        if not self.funding_id:
-            return
-        if self.project_id and self.funding.project_id != self.project_id:
+        if self.funding_id and self.project_id and self.funding.project_id != self.project_id:
             raise ValidationError({"funding": _("The funding line belongs to another project.")})
-        if isinstance(self.amount, Decimal) and self.amount > 0:
-            from projects.services import overdraw_error
-
-            if error := overdraw_error(self):
-                raise ValidationError({"amount": error})
 
 
 class Indicator(models.Model):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from projects.models import Disbursement, Funding
+from projects.selectors import disbursed_total
 from tests.factories import (
     DisbursementFactory,
     FundingFactory,
@@ -243,3 +244,157 @@ def test_project_change_page_has_constant_queries(clerk, django_assert_max_num_q
         response = clerk.get(f"{ADMIN}/project/{funding.project_id}/change/")
     assert response.status_code == 200
     assert response.content.decode().count("<option value") >= 40 * 41
+
+
+# One project save, checked as a whole ---------------------------------------------------------
+
+
+def project_save(project, *, plans: dict, rows: list[dict]) -> dict:
+    """The project change form: its funding lines with the plans typed (`{line: amount}`), and
+    its disbursement rows (`{"line": …, "amount": …}`, with `"existing"` for a stored row
+    and `"delete": True` to tick its delete box)."""
+    data = project_form(project)
+    existing = [row for row in rows if "existing" in row]
+    data |= {
+        "fundings-TOTAL_FORMS": str(len(plans)),
+        "fundings-INITIAL_FORMS": str(len(plans)),
+        "disbursements-TOTAL_FORMS": str(len(rows)),
+        "disbursements-INITIAL_FORMS": str(len(existing)),
+    }
+    for index, (funding, amount) in enumerate(plans.items()):
+        data |= {
+            f"fundings-{index}-id": funding.pk,
+            f"fundings-{index}-project": project.pk,
+            f"fundings-{index}-source": funding.source,
+            f"fundings-{index}-year": funding.year,
+            f"fundings-{index}-amount": amount,
+        }
+    for index, row in enumerate(existing + [row for row in rows if "existing" not in row]):
+        data |= {
+            f"disbursements-{index}-id": row["existing"].pk if "existing" in row else "",
+            f"disbursements-{index}-project": project.pk,
+            f"disbursements-{index}-funding": row["line"].pk,
+            f"disbursements-{index}-paid_on": "2024-05-01",
+            f"disbursements-{index}-amount": row["amount"],
+            f"disbursements-{index}-payee": "收款单位",
+        }
+        if row.get("delete"):
+            data[f"disbursements-{index}-DELETE"] = "on"
+    return data
+
+
+def disbursement_errors(response) -> str:
+    assert response.status_code == 200
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.model is Disbursement
+    )
+    return str([form.errors for form in formset])
+
+
+@pytest.fixture
+def line(db):
+    """A 100.00 line with 40.00 paid from it."""
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("40.00"))
+    return funding
+
+
+def change(clerk, project, data):
+    return clerk.post(f"{ADMIN}/project/{project.pk}/change/", data)
+
+
+def test_lowering_a_plan_and_paying_from_it_in_one_save_is_refused_not_a_crash(clerk, line):
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "50.00"},
+        rows=[
+            {"existing": paid, "line": line, "amount": "40.00"},
+            {"line": line, "amount": "30.00"},
+        ],
+    )
+    response = change(clerk, line.project, data)
+    assert "70.00" in disbursement_errors(response)
+    assert "50.00" in disbursement_errors(response)
+    line.refresh_from_db()
+    assert (line.amount, line.disbursements.count()) == (Decimal("100.00"), 1)
+
+
+def test_raising_a_plan_and_paying_from_it_in_one_save_counts_the_new_plan(clerk, line):
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "150.00"},
+        rows=[
+            {"existing": paid, "line": line, "amount": "40.00"},
+            {"line": line, "amount": "110.00"},
+        ],
+    )
+    assert change(clerk, line.project, data).status_code == 302
+    line.refresh_from_db()
+    assert line.amount == Decimal("150.00")
+    assert disbursed_total(funding_id=line.pk) == Decimal("150.00")
+
+
+def test_deleting_a_wrong_entry_and_typing_the_right_one_in_one_save(clerk, line):
+    wrong = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "100.00"},
+        rows=[
+            {"existing": wrong, "line": line, "amount": "40.00", "delete": True},
+            {"line": line, "amount": "100.00"},
+        ],
+    )
+    assert change(clerk, line.project, data).status_code == 302
+    assert [d.amount for d in Disbursement.objects.all()] == [Decimal("100.00")]
+
+
+def test_swapping_two_payments_between_full_lines_in_one_save(clerk):
+    first = FundingFactory(amount=Decimal("60.00"))
+    second = FundingFactory(project=first.project, amount=Decimal("40.00"), source="district")
+    a = DisbursementFactory(funding=first, amount=Decimal("60.00"))
+    b = DisbursementFactory(funding=second, amount=Decimal("40.00"))
+    data = project_save(
+        first.project,
+        plans={first: "60.00", second: "40.00"},
+        rows=[
+            {"existing": a, "line": second, "amount": "40.00"},
+            {"existing": b, "line": first, "amount": "60.00"},
+        ],
+    )
+    assert change(clerk, first.project, data).status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.funding, a.amount, b.funding, b.amount) == (
+        second,
+        Decimal("40.00"),
+        first,
+        Decimal("60.00"),
+    )
+
+
+def test_moving_a_payment_onto_a_full_line_is_refused(clerk, line):
+    full = FundingFactory(project=line.project, amount=Decimal("10.00"), source="district")
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "100.00", full: "10.00"},
+        rows=[{"existing": paid, "line": full, "amount": "40.00"}],
+    )
+    assert "10.00" in disbursement_errors(change(clerk, line.project, data))
+    paid.refresh_from_db()
+    assert paid.funding == line
+
+
+def test_disbursement_admin_moving_a_payment_to_another_line_checks_that_line(clerk, line):
+    full = FundingFactory(project=line.project, amount=Decimal("10.00"), source="district")
+    paid = line.disbursements.get()
+    url = f"{ADMIN}/disbursement/{paid.pk}/change/"
+    response = clerk.post(url, disbursement_form(full, "40.00"))
+    assert "amount" in response.context["adminform"].form.errors
+    assert clerk.post(url, disbursement_form(full, "10.00")).status_code == 302
+    paid.refresh_from_db()
+    assert (paid.funding, paid.amount) == (full, Decimal("10.00"))
