@@ -100,6 +100,17 @@ class DisbursementFormSet(BaseInlineFormSet):
         }
 
 
+class FundingForm(forms.ModelForm):
+    """Locks a stored funding line before its model's clean() compares the new plan with what
+    was paid: a clerk lowering the plan and another paying from the line cannot both pass."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk:
+            services.lock_fundings([self.instance.pk])
+        return data
+
+
 def _project_being_edited(request: HttpRequest) -> str | None:
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
@@ -107,6 +118,7 @@ def _project_being_edited(request: HttpRequest) -> str | None:
 
 class FundingInline(admin.TabularInline):
     model = Funding
+    form = FundingForm
     fields = [
         "source",
         "year",
@@ -246,6 +258,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Funding)
 class FundingAdmin(admin.ModelAdmin):
+    form = FundingForm
     list_display = [
         "project",
         "source",

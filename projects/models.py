@@ -189,8 +189,21 @@ class Funding(models.Model):
         return self.project.get_absolute_url()
 
     def clean(self) -> None:
+        """A line already paid from keeps its project, and a plan that covers the payments."""
         super().clean()
-        if not self.pk or self.amount is None:
+        if not self.pk:
+            return
+        stored = Funding.objects.filter(pk=self.pk).values_list("project_id", flat=True).first()
+        if stored != self.project_id and self.disbursements.exists():
+            raise ValidationError(
+                {
+                    "project": _(
+                        "Money has been disbursed from this line for its project; it cannot "
+                        "move to another project."
+                    )
+                }
+            )
+        if self.amount is None:
             return
         from projects.selectors import disbursed_total
 

@@ -398,3 +398,20 @@ def test_disbursement_admin_moving_a_payment_to_another_line_checks_that_line(cl
     assert clerk.post(url, disbursement_form(full, "10.00")).status_code == 302
     paid.refresh_from_db()
     assert (paid.funding, paid.amount) == (full, Decimal("10.00"))
+
+
+def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
+    other = ProjectFactory()
+    response = clerk.post(
+        f"{ADMIN}/funding/{line.pk}/change/",
+        {"project": other.pk, "source": line.source, "year": line.year, "amount": "100.00"},
+    )
+    assert "project" in response.context["adminform"].form.errors
+    line.refresh_from_db()
+    assert line.project_id != other.pk
+    unpaid = FundingFactory()
+    response = clerk.post(
+        f"{ADMIN}/funding/{unpaid.pk}/change/",
+        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"},
+    )
+    assert response.status_code == 302

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
-from projects.models import Disbursement
+from projects.models import Disbursement, Funding
 from projects.selectors import disbursed_total
 from projects.services import record_disbursement
 from tests.factories import DisbursementFactory, FundingFactory, ProjectFactory
@@ -149,3 +149,64 @@ def test_two_clerks_saving_at_once_cannot_both_overshoot():
     assert results == {"a": "saved", "b": "refused"}
     assert disbursed_total(funding_id=funding.pk) == Decimal("60.00")
     assert Disbursement.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent connections (PostgreSQL); SQLite serialises writers",
+)
+def test_lowering_a_plan_while_another_clerk_pays_from_the_line_cannot_overdraw_it():
+    """Clerk A lowers a 100 line (40 paid) to 50 and holds the save open until clerk B, paying
+    30 from it, is seen waiting for the line's lock; A commits, and B, now reading the plan of
+    50, is refused. Without A's lock B would pay against the old plan of 100 and A would then
+    save a plan of 50 under 70 paid."""
+    from django.forms import modelform_factory
+
+    from projects.admin import FundingForm
+
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("40.00"))
+    a_checked = threading.Event()
+    results: dict[str, str] = {}
+    Form = modelform_factory(
+        Funding, form=FundingForm, fields=["project", "source", "year", "amount"]
+    )
+
+    def clerk_a() -> None:
+        try:
+            with transaction.atomic():
+                data = {"project": funding.project_id, "source": funding.source, "year": 2024}
+                form = Form(data | {"amount": "50.00"}, instance=Funding.objects.get(pk=funding.pk))
+                valid = form.is_valid()
+                a_checked.set()
+                for _ in range(300):  # until B waits on the lock (bounded: never hangs)
+                    if _waiting_for_a_lock():
+                        break
+                    threading.Event().wait(0.01)
+                if valid:
+                    form.save()
+            results["a"] = "saved" if valid else "refused"
+        finally:
+            a_checked.set()
+            connections.close_all()
+
+    def clerk_b() -> None:
+        a_checked.wait()
+        try:
+            record_disbursement(new_disbursement(funding, "30.00"))
+            results["b"] = "saved"
+        except ValidationError:
+            results["b"] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk_a), threading.Thread(target=clerk_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    funding.refresh_from_db()
+    assert disbursed_total(funding_id=funding.pk) <= funding.amount
+    assert results == {"a": "saved", "b": "refused"}
