@@ -35,8 +35,9 @@ def _yuan(value: Decimal | None) -> str:
 
 
 class DisbursementForm(forms.ModelForm):
-    """One disbursement (the disbursement admin): locks the chosen funding line, then checks
-    that its plan covers this payment with the line's other payments.
+    """One disbursement (the disbursement admin): the project is the chosen funding line's, so
+    the clerk picks one line rather than a project and a line that must agree. Locks the line,
+    then checks that its plan covers this payment with the line's other payments.
 
     The admin runs the whole change form (validation and save) in one transaction, so the lock
     taken here is held until the disbursement is saved and committed: a second clerk's form
@@ -45,11 +46,13 @@ class DisbursementForm(forms.ModelForm):
 
     class Meta:
         model = Disbursement
-        fields = ["project", "funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
+        fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
 
     def clean(self) -> dict:
         data = super().clean()
         funding, amount = data.get("funding"), data.get("amount")
+        if funding:
+            self.instance.project_id = funding.project_id
         if funding and amount is not None and amount > 0:
             services.lock_fundings([funding.pk])
             candidate = Disbursement(pk=self.instance.pk, funding=funding, amount=amount)
@@ -295,7 +298,9 @@ class DisbursementAdmin(admin.ModelAdmin):
     list_filter = ["funding__source", "project__sector", "paid_on"]
     list_select_related = ["project", "funding__project"]
     search_fields = ["project__code", "project__name", "payee", "voucher_number"]
-    autocomplete_fields = ["project", "funding"]
+    fields = ["funding", "project", "paid_on", "amount", "payee", "voucher_number", "notes"]
+    autocomplete_fields = ["funding"]
+    readonly_fields = ["project"]
     date_hierarchy = "paid_on"
 
     def save_model(self, request, obj: Disbursement, form, change) -> None:

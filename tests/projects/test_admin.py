@@ -73,14 +73,28 @@ def test_admin_refuses_bad_amounts(clerk, amount, field):
     assert Disbursement.objects.count() == 0
 
 
-def test_admin_refuses_a_line_of_another_project(clerk):
+def test_disbursement_takes_the_project_of_its_funding_line(clerk):
+    # The clerk picks a line, not a project and a line that could disagree.
     funding = FundingFactory()
-    other = ProjectFactory()
     response = clerk.post(
-        f"{ADMIN}/disbursement/add/", disbursement_form(funding, "1.00", project=other.pk)
+        f"{ADMIN}/disbursement/add/",
+        disbursement_form(funding, "1.00", project=ProjectFactory().pk),
     )
-    assert "funding" in response.context["adminform"].form.errors
-    assert Disbursement.objects.count() == 0
+    assert response.status_code == 302
+    assert Disbursement.objects.get().project == funding.project
+    form = clerk.get(f"{ADMIN}/disbursement/add/").context["adminform"].form
+    assert "project" not in form.fields
+
+
+def test_correcting_a_payment_to_another_projects_line_moves_it_to_that_project(clerk, line):
+    paid = line.disbursements.get()
+    elsewhere = FundingFactory()
+    response = clerk.post(
+        f"{ADMIN}/disbursement/{paid.pk}/change/", disbursement_form(elsewhere, "40.00")
+    )
+    assert response.status_code == 302
+    paid.refresh_from_db()
+    assert (paid.funding, paid.project) == (elsewhere, elsewhere.project)
 
 
 def test_admin_edit_counts_the_other_disbursements_not_itself(clerk):
