@@ -385,3 +385,12 @@ def test_filter_choices_list_only_working_groups_and_townships(client_logged_in,
     form = client_logged_in.get("/projects/").context["filterset"].form
     assert {b.name for b in form.fields["body"].queryset} == {"产业扶持组", "社会事业组"}
     assert [u.name for u in form.fields["township"].queryset] == ["板庙镇"]
+
+
+@pytest.mark.parametrize("year", ["2023.5", "abc", "1e400", "NaN"])
+def test_a_year_that_is_not_a_whole_number_is_an_error_not_a_match(client_logged_in, ledger, year):
+    # "2023.5" used to be cut to 2023 and list that year's lines as if asked for.
+    response = client_logged_in.get("/projects/funding/", {"year": year})
+    assert rows(response) == []
+    assert "year" in response.context["filterset"].errors
+    assert client_logged_in.get("/projects/funding/export.csv", {"year": year}).status_code == 302
