@@ -93,7 +93,7 @@ class FundingListView(LedgerListView):
         Column(
             "rate",
             _("execution rate (%)"),
-            lambda f: selectors.execution_rate(f.amount, f.disbursed),
+            lambda f: _percent(f.amount, f.disbursed),
             kind="number",
         ),
         Column("document_number", _("approval document number"), "document_number"),

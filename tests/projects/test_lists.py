@@ -394,3 +394,14 @@ def test_a_year_that_is_not_a_whole_number_is_an_error_not_a_match(client_logged
     assert rows(response) == []
     assert "year" in response.context["filterset"].errors
     assert client_logged_in.get("/projects/funding/export.csv", {"year": year}).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/funding/"])
+def test_execution_rate_reads_with_one_decimal_on_page_and_in_export(client_logged_in, url):
+    # The funding list showed 75 on the page but 75.0 in its export and on the project list.
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("75.00"))
+    response = client_logged_in.get(url)
+    assert '<td class="kind-number">75.0</td>' in response.content.decode()
+    table = csv_rows(client_logged_in.get(f"{url}export.csv"))
+    assert table[1][table[0].index("执行率（%）")] == "75.0"
