@@ -1,6 +1,7 @@
 """The money ledger in the admin. Disbursements are saved through
 `services.record_disbursements()` so the over-plan check runs with the funding lines locked."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -29,6 +30,17 @@ from projects.models import (
 
 def _yuan(value: Decimal | None) -> str:
     return "—" if value is None else yuan(value)
+
+
+def money_column(field: str, description) -> Callable:
+    """A changelist column showing a money field with thousands separators, like the sums
+    beside it (the admin shows a non-DecimalField value bare: 6000000.00)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: admin.ModelAdmin, obj) -> str:
+        return _yuan(getattr(obj, field))
+
+    return column
 
 
 # Disbursements: the lock and the check -----------------------------------------------------------
@@ -266,7 +278,7 @@ class FundingAdmin(admin.ModelAdmin):
         "project",
         "source",
         "year",
-        "amount",
+        "amount_yuan",
         "disbursed_yuan",
         "remaining_yuan",
         "document_number",
@@ -277,6 +289,8 @@ class FundingAdmin(admin.ModelAdmin):
     search_fields = ["project__code", "project__name", "document_number"]
     autocomplete_fields = ["project"]
     date_hierarchy = "approved_on"
+
+    amount_yuan = money_column("amount", _("planned amount (yuan)"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Funding]:
         # Also the autocomplete's queryset: a line's label names its project.
@@ -294,7 +308,7 @@ class FundingAdmin(admin.ModelAdmin):
 @admin.register(Disbursement)
 class DisbursementAdmin(admin.ModelAdmin):
     form = DisbursementForm
-    list_display = ["paid_on", "project", "funding", "amount", "payee", "voucher_number"]
+    list_display = ["paid_on", "project", "funding", "amount_yuan", "payee", "voucher_number"]
     list_filter = ["funding__source", "project__sector", "paid_on"]
     list_select_related = ["project", "funding__project"]
     search_fields = ["project__code", "project__name", "payee", "voucher_number"]
@@ -302,6 +316,7 @@ class DisbursementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["funding"]
     readonly_fields = ["project"]
     date_hierarchy = "paid_on"
+    amount_yuan = money_column("amount", _("amount (yuan)"))
 
     def save_model(self, request, obj: Disbursement, form, change) -> None:
         services.record_disbursement(obj)
@@ -337,11 +352,12 @@ class InvestmentLeadAdmin(admin.ModelAdmin):
         "intent_on",
         "signed_on",
         "registered_on",
-        "registered_capital",
+        "registered_capital_yuan",
     ]
     list_filter = ["industry", "segment", "city"]
     list_select_related = ["segment"]
     search_fields = ["company", "city", "notes"]
+    registered_capital_yuan = money_column("registered_capital", _("registered capital (yuan)"))
     autocomplete_fields = ["segment", "follower_body", "follower"]
     fieldsets = [
         (None, {"fields": ["company", "city", "industry", "segment"]}),
@@ -382,9 +398,10 @@ class OutletAdmin(admin.ModelAdmin):
 
 @admin.register(Sale)
 class SaleAdmin(admin.ModelAdmin):
-    list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount"]
+    list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount_yuan"]
     list_filter = ["outlet", "product", "period"]
     list_select_related = ["outlet"]
     search_fields = ["outlet__name", "notes"]
     autocomplete_fields = ["outlet"]
     date_hierarchy = "period"
+    amount_yuan = money_column("amount", _("amount (yuan)"))

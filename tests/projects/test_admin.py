@@ -12,7 +12,9 @@ from projects.selectors import disbursed_total
 from tests.factories import (
     DisbursementFactory,
     FundingFactory,
+    InvestmentLeadFactory,
     ProjectFactory,
+    SaleFactory,
     UnitFactory,
     UserFactory,
 )
@@ -429,3 +431,19 @@ def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
         {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"},
     )
     assert response.status_code == 302
+
+
+def test_admin_lists_show_money_with_thousands_separators(clerk):
+    # The bare field read 6000000.00 beside a disbursed column reading 5,500,000.00.
+    funding = FundingFactory(amount=Decimal("6000000.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("5500000.00"))
+    SaleFactory(amount=Decimal("12345.60"))
+    InvestmentLeadFactory(registered_capital=Decimal("50000000.00"))
+    for model, figure in [
+        ("funding", "6,000,000.00"),
+        ("disbursement", "5,500,000.00"),
+        ("sale", "12,345.60"),
+        ("investmentlead", "50,000,000.00"),
+    ]:
+        assert figure in clerk.get(f"{ADMIN}/{model}/").content.decode()
+    assert clerk.get(f"{ADMIN}/funding/", {"o": "4"}).status_code == 200  # sorts by amount
