@@ -90,7 +90,7 @@ class DisbursementFormSet(BaseInlineFormSet):
             if form.cleaned_data.get("DELETE"):
                 if form.instance.pk:
                     deleting.append(form.instance)
-            elif form.instance.pk or form.has_changed():
+            elif form.has_changed():  # unchanged rows count as stored
                 saving.append(form)
         services.lock_fundings(form.instance.funding_id for form in saving)
         errors = services.overdraw_errors(

@@ -286,13 +286,14 @@ def project_save(project, *, plans: dict, rows: list[dict]) -> dict:
             f"fundings-{index}-amount": amount,
         }
     for index, row in enumerate(existing + [row for row in rows if "existing" not in row]):
+        stored = row.get("existing")
         data |= {
-            f"disbursements-{index}-id": row["existing"].pk if "existing" in row else "",
+            f"disbursements-{index}-id": stored.pk if stored else "",
             f"disbursements-{index}-project": project.pk,
             f"disbursements-{index}-funding": row["line"].pk,
-            f"disbursements-{index}-paid_on": "2024-05-01",
+            f"disbursements-{index}-paid_on": stored.paid_on if stored else "2024-05-01",
             f"disbursements-{index}-amount": row["amount"],
-            f"disbursements-{index}-payee": "收款单位",
+            f"disbursements-{index}-payee": stored.payee if stored else "收款单位",
         }
         if row.get("delete"):
             data[f"disbursements-{index}-DELETE"] = "on"
@@ -332,8 +333,11 @@ def test_lowering_a_plan_and_paying_from_it_in_one_save_is_refused_not_a_crash(c
         ],
     )
     response = change(clerk, line.project, data)
-    assert "70.00" in disbursement_errors(response)
-    assert "50.00" in disbursement_errors(response)
+    # This payment, the total it makes, the new plan, what the new plan leaves.
+    assert (
+        "本笔拨付 30.00 元将使该资金安排累计拨付 70.00 元，超过计划 50.00 元（尚余 10.00 元）"
+        in (disbursement_errors(response))
+    )
     line.refresh_from_db()
     assert (line.amount, line.disbursements.count()) == (Decimal("100.00"), 1)
 
