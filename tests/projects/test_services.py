@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 
 from projects.models import Disbursement, Funding
 from projects.selectors import disbursed_total
-from projects.services import record_disbursement
+from projects.services import record_disbursement, record_disbursements
 from tests.factories import DisbursementFactory, FundingFactory, ProjectFactory
 
 D = datetime.date
@@ -88,6 +88,29 @@ def test_zero_or_negative_disbursement_is_refused(amount):
     with pytest.raises(ValidationError):
         record_disbursement(new_disbursement(funding, amount))
     assert Disbursement.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_save_of_several_rows_is_refused_whole_when_one_line_would_be_overdrawn():
+    roomy = FundingFactory(amount=Decimal("100.00"))
+    tight = FundingFactory(project=roomy.project, amount=Decimal("10.00"), source="district")
+    wrong = DisbursementFactory(funding=roomy, amount=Decimal("5.00"))
+    with pytest.raises(ValidationError) as error:
+        record_disbursements(
+            saving=[new_disbursement(roomy, "50.00"), new_disbursement(tight, "10.01")],
+            deleting=[wrong],
+        )
+    assert "10.01" in error.value.message_dict["amount"][0]
+    assert list(Disbursement.objects.all()) == [wrong]
+
+
+@pytest.mark.django_db
+def test_a_deleted_payment_frees_its_room_for_one_saved_with_it():
+    funding = FundingFactory(amount=Decimal("100.00"))
+    wrong = DisbursementFactory(funding=funding, amount=Decimal("100.00"))
+    record_disbursements(saving=[new_disbursement(funding, "100.00")], deleting=[wrong])
+    assert not Disbursement.objects.filter(pk=wrong.pk).exists()
+    assert disbursed_total(funding_id=funding.pk) == Decimal("100.00")
 
 
 def _waiting_for_a_lock() -> bool:
