@@ -92,6 +92,12 @@ class DisbursementFormSet(BaseInlineFormSet):
                     deleting.append(form.instance)
             elif form.has_changed():  # unchanged rows count as stored
                 saving.append(form)
+        deleted_lines = self.deleted_lines()
+        for form in saving:
+            if form.instance.funding_id in deleted_lines:
+                form.add_error("funding", _("This funding line is being deleted in this save."))
+        if any(self.errors):
+            return
         services.lock_fundings(form.instance.funding_id for form in saving)
         errors = services.overdraw_errors(
             saving=[form.instance for form in saving],
@@ -102,6 +108,13 @@ class DisbursementFormSet(BaseInlineFormSet):
             # The message goes on the line's last row: the one the clerk just typed, usually.
             forms_of_line = [f for f in saving if f.instance.funding_id == funding_id]
             forms_of_line[-1].add_error("amount", error)
+
+    def deleted_lines(self) -> set[int]:
+        """This project's lines ticked for deletion in the same save."""
+        fundings = self.funding_formset
+        if fundings is None or not fundings.is_valid():
+            return set()
+        return {form.instance.pk for form in fundings.deleted_forms if form.instance.pk}
 
     def new_plans(self) -> dict[int, Decimal]:
         """Planned amounts of this project's lines as typed in the same save."""

@@ -451,3 +451,15 @@ def test_admin_lists_show_money_with_thousands_separators(clerk):
     ]:
         assert figure in clerk.get(f"{ADMIN}/{model}/").content.decode()
     assert clerk.get(f"{ADMIN}/funding/", {"o": "4"}).status_code == 200  # sorts by amount
+
+
+def test_paying_from_a_line_deleted_in_the_same_save_is_refused_not_a_crash(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    data = project_save(
+        funding.project, plans={funding: "100.00"}, rows=[{"line": funding, "amount": "1.00"}]
+    )
+    data["fundings-0-DELETE"] = "on"
+    response = change(clerk, funding.project, data)
+    assert "funding" in disbursement_errors(response)
+    assert Funding.objects.filter(pk=funding.pk).exists()
+    assert Disbursement.objects.count() == 0
