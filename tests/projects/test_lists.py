@@ -246,7 +246,9 @@ def test_indicator_list_shows_target_and_actual_as_numbers(client_logged_in, led
     response = client_logged_in.get("/projects/indicators/", {"project": ledger["cattle"].pk})
     (indicator,) = rows(response)
     assert indicator.actual == Decimal("109800")
-    assert "109,800" in response.content.decode()
+    html = response.content.decode()
+    assert "109,800" in html
+    assert '<td class="kind-number">100.0</td>' in html  # completion, as on the project page
 
 
 @pytest.fixture
