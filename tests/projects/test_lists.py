@@ -407,3 +407,17 @@ def test_execution_rate_reads_with_one_decimal_on_page_and_in_export(client_logg
     assert '<td class="kind-number">75.0</td>' in response.content.decode()
     table = csv_rows(client_logged_in.get(f"{url}export.csv"))
     assert table[1][table[0].index("执行率（%）")] == "75.0"
+
+
+@pytest.mark.parametrize(
+    "url", ["/projects/funding/", "/projects/disbursements/", "/projects/indicators/"]
+)
+@pytest.mark.parametrize("project", ["999999", "abc", "99999999999999999999999"])
+def test_a_stale_or_forged_project_link_shows_an_error_not_every_row(
+    client_logged_in, ledger, url, project
+):
+    response = client_logged_in.get(url, {"project": project})
+    assert rows(response) == []
+    assert "project" in response.context["filterset"].errors
+    assert response.context["totals"] == []
+    assert client_logged_in.get(f"{url}export.csv", {"project": project}).status_code == 302
