@@ -65,7 +65,15 @@ def test_admin_saves_a_disbursement_within_plan(clerk):
 
 @pytest.mark.parametrize(
     ("amount", "field"),
-    [("0", "amount"), ("-1.00", "amount"), ("1.005", "amount"), ("abc", "amount")],
+    [
+        ("0", "amount"),
+        ("-1.00", "amount"),
+        ("1.005", "amount"),
+        ("abc", "amount"),
+        ("NaN", "amount"),
+        ("Infinity", "amount"),
+        ("1e-3", "amount"),
+    ],
 )
 def test_admin_refuses_bad_amounts(clerk, amount, field):
     funding = FundingFactory()
@@ -463,3 +471,12 @@ def test_paying_from_a_line_deleted_in_the_same_save_is_refused_not_a_crash(cler
     assert "funding" in disbursement_errors(response)
     assert Funding.objects.filter(pk=funding.pk).exists()
     assert Disbursement.objects.count() == 0
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("１００", "100.00"), ("1e3", "1000.00")])
+def test_admin_reads_full_width_digits_and_exponents_as_exact_yuan(clerk, typed, stored):
+    # A Chinese input method types full-width digits; both read exactly, never via a float.
+    funding = FundingFactory(amount=Decimal("10000.00"))
+    response = clerk.post(f"{ADMIN}/disbursement/add/", disbursement_form(funding, typed))
+    assert response.status_code == 302
+    assert str(Disbursement.objects.get().amount) == stored
