@@ -1,7 +1,7 @@
 """The money ledger in the admin. Disbursements are saved through
-`services.record_disbursement()` so the over-plan check runs with the funding line locked."""
+`services.record_disbursements()` so the over-plan check runs with the funding lines locked."""
 
-from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -32,11 +32,24 @@ def _yuan(value: Decimal | None) -> str:
     return "—" if value is None else yuan(value)
 
 
+def money_column(field: str, description) -> Callable:
+    """A changelist column showing a money field with thousands separators, like the sums
+    beside it (the admin shows a non-DecimalField value bare: 6000000.00)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: admin.ModelAdmin, obj) -> str:
+        return _yuan(getattr(obj, field))
+
+    return column
+
+
 # Disbursements: the lock and the check -----------------------------------------------------------
 
 
 class DisbursementForm(forms.ModelForm):
-    """Locks the chosen funding line before the model's clean() sums its disbursements.
+    """One disbursement (the disbursement admin): the project is the chosen funding line's, so
+    the clerk picks one line rather than a project and a line that must agree. Locks the line,
+    then checks that its plan covers this payment with the line's other payments.
 
     The admin runs the whole change form (validation and save) in one transaction, so the lock
     taken here is held until the disbursement is saved and committed: a second clerk's form
@@ -45,34 +58,85 @@ class DisbursementForm(forms.ModelForm):
 
     class Meta:
         model = Disbursement
-        fields = ["project", "funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
+        fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
 
     def clean(self) -> dict:
         data = super().clean()
-        if funding := data.get("funding"):
-            services.lock_funding(funding.pk)
+        funding, amount = data.get("funding"), data.get("amount")
+        if funding:
+            self.instance.project_id = funding.project_id
+        if funding and amount is not None and amount > 0:
+            services.lock_fundings([funding.pk])
+            candidate = Disbursement(pk=self.instance.pk, funding=funding, amount=amount)
+            for error in services.overdraw_errors(saving=[candidate]).values():
+                self.add_error("amount", error)
         return data
 
 
 class DisbursementFormSet(BaseInlineFormSet):
-    """Several new disbursements of one line in one save count together against its plan."""
+    """The disbursements on a project's page, checked together against their lines' plans as
+    the ledger will be after the save: rows deleted, moved to another line or added in the
+    same save all count, and so do plans changed in the funding lines above
+    (`funding_formset`, set by ProjectAdmin)."""
+
+    funding_formset: BaseInlineFormSet | None = None
 
     def clean(self) -> None:
         super().clean()
-        by_funding = defaultdict(list)
+        if any(self.errors):
+            return  # the rows' own errors first; the sums once every row reads
+        saving, deleting = [], []
         for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if form.errors or data.get("DELETE") or not data.get("funding"):
-                continue
-            if data.get("amount") is None:
-                continue
-            by_funding[data["funding"].pk].append(form)
-        for forms_of_line in by_funding.values():
-            if len(forms_of_line) < 2:
-                continue  # a single form was checked by the model's clean()
-            first, *others = (form.instance for form in forms_of_line)
-            if error := services.overdraw_error(first, also=tuple(others)):
-                forms_of_line[-1].add_error("amount", error)
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk:
+                    deleting.append(form.instance)
+            elif form.has_changed():  # unchanged rows count as stored
+                saving.append(form)
+        deleted_lines = self.deleted_lines()
+        for form in saving:
+            if form.instance.funding_id in deleted_lines:
+                form.add_error("funding", _("This funding line is being deleted in this save."))
+        if any(self.errors):
+            return
+        services.lock_fundings(form.instance.funding_id for form in saving)
+        errors = services.overdraw_errors(
+            saving=[form.instance for form in saving],
+            deleting=deleting,
+            planned=self.new_plans(),
+        )
+        for funding_id, error in errors.items():
+            # The message goes on the line's last row: the one the clerk just typed, usually.
+            forms_of_line = [f for f in saving if f.instance.funding_id == funding_id]
+            forms_of_line[-1].add_error("amount", error)
+
+    def deleted_lines(self) -> set[int]:
+        """This project's lines ticked for deletion in the same save."""
+        fundings = self.funding_formset
+        if fundings is None or not fundings.is_valid():
+            return set()
+        return {form.instance.pk for form in fundings.deleted_forms if form.instance.pk}
+
+    def new_plans(self) -> dict[int, Decimal]:
+        """Planned amounts of this project's lines as typed in the same save."""
+        fundings = self.funding_formset
+        if fundings is None or not fundings.is_valid():
+            return {}  # that formset's errors stop the save anyway
+        return {
+            form.instance.pk: form.cleaned_data["amount"]
+            for form in fundings.initial_forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+
+
+class FundingForm(forms.ModelForm):
+    """Locks a stored funding line before its model's clean() compares the new plan with what
+    was paid: a clerk lowering the plan and another paying from the line cannot both pass."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk:
+            services.lock_fundings([self.instance.pk])
+        return data
 
 
 def _project_being_edited(request: HttpRequest) -> str | None:
@@ -82,6 +146,7 @@ def _project_being_edited(request: HttpRequest) -> str | None:
 
 class FundingInline(admin.TabularInline):
     model = Funding
+    form = FundingForm
     fields = [
         "source",
         "year",
@@ -109,7 +174,6 @@ class FundingInline(admin.TabularInline):
 
 class DisbursementInline(admin.TabularInline):
     model = Disbursement
-    form = DisbursementForm
     formset = DisbursementFormSet
     fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
     extra = 0
@@ -123,6 +187,10 @@ class DisbursementInline(admin.TabularInline):
             kwargs["queryset"] = Funding.objects.filter(
                 project_id=_project_being_edited(request)
             ).select_related("project")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Every row's <select> offers the same lines: read them once, not once per row.
+            field.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -197,24 +265,33 @@ class ProjectAdmin(admin.ModelAdmin):
             "rate": "—" if rate is None else rate,
         }
 
+    def _create_formsets(self, request, obj, change):
+        # The disbursements are checked against the plans typed in the same save; the admin
+        # has no public hook that sees all of a page's formsets before they are validated.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        fundings = next((f for f in formsets if f.model is Funding), None)
+        for formset in formsets:
+            if isinstance(formset, DisbursementFormSet):
+                formset.funding_formset = fundings
+        return formsets, inline_instances
+
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Disbursement:
             super().save_formset(request, form, formset, change)
             return
+        # The funding lines (the inline above) are saved first, with their new plans.
         instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
-            services.record_disbursement(obj)
+        services.record_disbursements(saving=instances, deleting=formset.deleted_objects)
 
 
 @admin.register(Funding)
 class FundingAdmin(admin.ModelAdmin):
+    form = FundingForm
     list_display = [
         "project",
         "source",
         "year",
-        "amount",
+        "amount_yuan",
         "disbursed_yuan",
         "remaining_yuan",
         "document_number",
@@ -225,6 +302,8 @@ class FundingAdmin(admin.ModelAdmin):
     search_fields = ["project__code", "project__name", "document_number"]
     autocomplete_fields = ["project"]
     date_hierarchy = "approved_on"
+
+    amount_yuan = money_column("amount", _("planned amount (yuan)"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Funding]:
         # Also the autocomplete's queryset: a line's label names its project.
@@ -242,12 +321,15 @@ class FundingAdmin(admin.ModelAdmin):
 @admin.register(Disbursement)
 class DisbursementAdmin(admin.ModelAdmin):
     form = DisbursementForm
-    list_display = ["paid_on", "project", "funding", "amount", "payee", "voucher_number"]
+    list_display = ["paid_on", "project", "funding", "amount_yuan", "payee", "voucher_number"]
     list_filter = ["funding__source", "project__sector", "paid_on"]
     list_select_related = ["project", "funding__project"]
     search_fields = ["project__code", "project__name", "payee", "voucher_number"]
-    autocomplete_fields = ["project", "funding"]
+    fields = ["funding", "project", "paid_on", "amount", "payee", "voucher_number", "notes"]
+    autocomplete_fields = ["funding"]
+    readonly_fields = ["project"]
     date_hierarchy = "paid_on"
+    amount_yuan = money_column("amount", _("amount (yuan)"))
 
     def save_model(self, request, obj: Disbursement, form, change) -> None:
         services.record_disbursement(obj)
@@ -283,11 +365,12 @@ class InvestmentLeadAdmin(admin.ModelAdmin):
         "intent_on",
         "signed_on",
         "registered_on",
-        "registered_capital",
+        "registered_capital_yuan",
     ]
     list_filter = ["industry", "segment", "city"]
     list_select_related = ["segment"]
     search_fields = ["company", "city", "notes"]
+    registered_capital_yuan = money_column("registered_capital", _("registered capital (yuan)"))
     autocomplete_fields = ["segment", "follower_body", "follower"]
     fieldsets = [
         (None, {"fields": ["company", "city", "industry", "segment"]}),
@@ -328,9 +411,10 @@ class OutletAdmin(admin.ModelAdmin):
 
 @admin.register(Sale)
 class SaleAdmin(admin.ModelAdmin):
-    list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount"]
+    list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount_yuan"]
     list_filter = ["outlet", "product", "period"]
     list_select_related = ["outlet"]
     search_fields = ["outlet__name", "notes"]
     autocomplete_fields = ["outlet"]
     date_hierarchy = "period"
+    amount_yuan = money_column("amount", _("amount (yuan)"))

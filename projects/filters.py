@@ -35,6 +35,12 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: "2023.5" is an error, not cut down to 2023."""
+
+    field_class = forms.IntegerField
+
+
 def _townships() -> QuerySet[Unit]:
     return Unit.objects.filter(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP).order_by("name")
 
@@ -108,7 +114,7 @@ class FundingFilter(ProjectScopedFilter):
     source = django_filters.ChoiceFilter(
         label=_("source"), choices=FundingSource.choices, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("year"), field_name="year")
+    year = YearFilter(label=_("year"), field_name="year")
 
     class Meta:
         model = Funding

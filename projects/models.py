@@ -3,7 +3,7 @@ investment leads and consumer-assistance sales.
 
 Money is a `MoneyField` (Decimal yuan in Python, whole fen in the database): sums are exact on
 SQLite and PostgreSQL. The rule that a funding line is never overdrawn spans rows, so it lives
-in `projects.services.record_disbursement()`, which every entry path goes through.
+in `projects.services.record_disbursements()`, which every entry path goes through.
 """
 
 import datetime
@@ -189,8 +189,21 @@ class Funding(models.Model):
         return self.project.get_absolute_url()
 
     def clean(self) -> None:
+        """A line already paid from keeps its project, and a plan that covers the payments."""
         super().clean()
-        if not self.pk or self.amount is None:
+        if not self.pk:
+            return
+        stored = Funding.objects.filter(pk=self.pk).values_list("project_id", flat=True).first()
+        if stored != self.project_id and self.disbursements.exists():
+            raise ValidationError(
+                {
+                    "project": _(
+                        "Money has been disbursed from this line for its project; it cannot "
+                        "move to another project."
+                    )
+                }
+            )
+        if self.amount is None:
             return
         from projects.selectors import disbursed_total
 
@@ -242,18 +255,11 @@ class Disbursement(models.Model):
         return reverse("project-detail", args=[self.project_id])
 
     def clean(self) -> None:
-        """Same project as its funding line; within the line's plan (the message a clerk reads;
-        `services.record_disbursement()` repeats the check with the line locked)."""
+        """Same project as its funding line. Whether the line's plan still covers it depends
+        on everything saved at once, so `services.record_disbursements()` checks that."""
         super().clean()
-        if not self.funding_id:
-            return
-        if self.project_id and self.funding.project_id != self.project_id:
+        if self.funding_id and self.project_id and self.funding.project_id != self.project_id:
             raise ValidationError({"funding": _("The funding line belongs to another project.")})
-        if isinstance(self.amount, Decimal) and self.amount > 0:
-            from projects.services import overdraw_error
-
-            if error := overdraw_error(self):
-                raise ValidationError({"amount": error})
 
 
 class Indicator(models.Model):

@@ -20,10 +20,14 @@ from projects.filters import (
 from projects.models import STAGES, Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
 
 
-def _percent(planned, disbursed) -> str | None:
-    # As text, so 75.0 reads 75.0 on screen and in the CSV (a quantity would drop the ".0").
-    rate = selectors.execution_rate(planned, disbursed)
+def _text(rate) -> str | None:
+    # A percentage as text, so 75.0 reads 75.0 on screen and in the CSV (a quantity would
+    # drop the ".0").
     return None if rate is None else str(rate)
+
+
+def _percent(planned, disbursed) -> str | None:
+    return _text(selectors.execution_rate(planned, disbursed))
 
 
 def _rate(obj) -> str | None:
@@ -93,7 +97,7 @@ class FundingListView(LedgerListView):
         Column(
             "rate",
             _("execution rate (%)"),
-            lambda f: selectors.execution_rate(f.amount, f.disbursed),
+            lambda f: _percent(f.amount, f.disbursed),
             kind="number",
         ),
         Column("document_number", _("approval document number"), "document_number"),
@@ -145,7 +149,7 @@ class IndicatorListView(LedgerListView):
         Column("baseline", _("baseline"), "baseline", kind="number"),
         Column("target", _("target"), "target", sort="target", kind="number"),
         Column("actual", _("actual"), "actual", sort="actual", kind="number"),
-        Column("completion", _("completion (%)"), "completion", kind="number"),
+        Column("completion", _("completion (%)"), lambda i: _text(i.completion), kind="number"),
         Column("as_of", _("as of"), "as_of", sort="as_of", kind="date"),
         Column("notes", _("notes"), "notes", kind="longtext"),
     )

@@ -8,10 +8,13 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from projects.models import Disbursement, Funding
+from projects.selectors import disbursed_total
 from tests.factories import (
     DisbursementFactory,
     FundingFactory,
+    InvestmentLeadFactory,
     ProjectFactory,
+    SaleFactory,
     UnitFactory,
     UserFactory,
 )
@@ -62,7 +65,15 @@ def test_admin_saves_a_disbursement_within_plan(clerk):
 
 @pytest.mark.parametrize(
     ("amount", "field"),
-    [("0", "amount"), ("-1.00", "amount"), ("1.005", "amount"), ("abc", "amount")],
+    [
+        ("0", "amount"),
+        ("-1.00", "amount"),
+        ("1.005", "amount"),
+        ("abc", "amount"),
+        ("NaN", "amount"),
+        ("Infinity", "amount"),
+        ("1e-3", "amount"),
+    ],
 )
 def test_admin_refuses_bad_amounts(clerk, amount, field):
     funding = FundingFactory()
@@ -72,14 +83,28 @@ def test_admin_refuses_bad_amounts(clerk, amount, field):
     assert Disbursement.objects.count() == 0
 
 
-def test_admin_refuses_a_line_of_another_project(clerk):
+def test_disbursement_takes_the_project_of_its_funding_line(clerk):
+    # The clerk picks a line, not a project and a line that could disagree.
     funding = FundingFactory()
-    other = ProjectFactory()
     response = clerk.post(
-        f"{ADMIN}/disbursement/add/", disbursement_form(funding, "1.00", project=other.pk)
+        f"{ADMIN}/disbursement/add/",
+        disbursement_form(funding, "1.00", project=ProjectFactory().pk),
     )
-    assert "funding" in response.context["adminform"].form.errors
-    assert Disbursement.objects.count() == 0
+    assert response.status_code == 302
+    assert Disbursement.objects.get().project == funding.project
+    form = clerk.get(f"{ADMIN}/disbursement/add/").context["adminform"].form
+    assert "project" not in form.fields
+
+
+def test_correcting_a_payment_to_another_projects_line_moves_it_to_that_project(clerk, line):
+    paid = line.disbursements.get()
+    elsewhere = FundingFactory()
+    response = clerk.post(
+        f"{ADMIN}/disbursement/{paid.pk}/change/", disbursement_form(elsewhere, "40.00")
+    )
+    assert response.status_code == 302
+    paid.refresh_from_db()
+    assert (paid.funding, paid.project) == (elsewhere, elsewhere.project)
 
 
 def test_admin_edit_counts_the_other_disbursements_not_itself(clerk):
@@ -231,3 +256,227 @@ def test_township_autocomplete_offers_only_helped_side_townships(admin_client):
     )
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == [township.name]
+
+
+def test_project_change_page_has_constant_queries(clerk, django_assert_max_num_queries):
+    # Each disbursement row has a <select> of the project's funding lines: read once, not per row.
+    funding = FundingFactory(amount=Decimal("100000.00"))
+    for index in range(40):
+        FundingFactory(project=funding.project, year=2000 + index)
+        DisbursementFactory(funding=funding, amount=Decimal("1.00"))
+    with django_assert_max_num_queries(16):
+        response = clerk.get(f"{ADMIN}/project/{funding.project_id}/change/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<option value") >= 40 * 41
+
+
+# One project save, checked as a whole ---------------------------------------------------------
+
+
+def project_save(project, *, plans: dict, rows: list[dict]) -> dict:
+    """The project change form: its funding lines with the plans typed (`{line: amount}`), and
+    its disbursement rows (`{"line": …, "amount": …}`, with `"existing"` for a stored row
+    and `"delete": True` to tick its delete box)."""
+    data = project_form(project)
+    existing = [row for row in rows if "existing" in row]
+    data |= {
+        "fundings-TOTAL_FORMS": str(len(plans)),
+        "fundings-INITIAL_FORMS": str(len(plans)),
+        "disbursements-TOTAL_FORMS": str(len(rows)),
+        "disbursements-INITIAL_FORMS": str(len(existing)),
+    }
+    for index, (funding, amount) in enumerate(plans.items()):
+        data |= {
+            f"fundings-{index}-id": funding.pk,
+            f"fundings-{index}-project": project.pk,
+            f"fundings-{index}-source": funding.source,
+            f"fundings-{index}-year": funding.year,
+            f"fundings-{index}-amount": amount,
+        }
+    for index, row in enumerate(existing + [row for row in rows if "existing" not in row]):
+        stored = row.get("existing")
+        data |= {
+            f"disbursements-{index}-id": stored.pk if stored else "",
+            f"disbursements-{index}-project": project.pk,
+            f"disbursements-{index}-funding": row["line"].pk,
+            f"disbursements-{index}-paid_on": stored.paid_on if stored else "2024-05-01",
+            f"disbursements-{index}-amount": row["amount"],
+            f"disbursements-{index}-payee": stored.payee if stored else "收款单位",
+        }
+        if row.get("delete"):
+            data[f"disbursements-{index}-DELETE"] = "on"
+    return data
+
+
+def disbursement_errors(response) -> str:
+    assert response.status_code == 200
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.model is Disbursement
+    )
+    return str([form.errors for form in formset])
+
+
+@pytest.fixture
+def line(db):
+    """A 100.00 line with 40.00 paid from it."""
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("40.00"))
+    return funding
+
+
+def change(clerk, project, data):
+    return clerk.post(f"{ADMIN}/project/{project.pk}/change/", data)
+
+
+def test_lowering_a_plan_and_paying_from_it_in_one_save_is_refused_not_a_crash(clerk, line):
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "50.00"},
+        rows=[
+            {"existing": paid, "line": line, "amount": "40.00"},
+            {"line": line, "amount": "30.00"},
+        ],
+    )
+    response = change(clerk, line.project, data)
+    # This payment, the total it makes, the new plan, what the new plan leaves.
+    assert (
+        "本笔拨付 30.00 元将使该资金安排累计拨付 70.00 元，超过计划 50.00 元（尚余 10.00 元）"
+        in (disbursement_errors(response))
+    )
+    line.refresh_from_db()
+    assert (line.amount, line.disbursements.count()) == (Decimal("100.00"), 1)
+
+
+def test_raising_a_plan_and_paying_from_it_in_one_save_counts_the_new_plan(clerk, line):
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "150.00"},
+        rows=[
+            {"existing": paid, "line": line, "amount": "40.00"},
+            {"line": line, "amount": "110.00"},
+        ],
+    )
+    assert change(clerk, line.project, data).status_code == 302
+    line.refresh_from_db()
+    assert line.amount == Decimal("150.00")
+    assert disbursed_total(funding_id=line.pk) == Decimal("150.00")
+
+
+def test_deleting_a_wrong_entry_and_typing_the_right_one_in_one_save(clerk, line):
+    wrong = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "100.00"},
+        rows=[
+            {"existing": wrong, "line": line, "amount": "40.00", "delete": True},
+            {"line": line, "amount": "100.00"},
+        ],
+    )
+    assert change(clerk, line.project, data).status_code == 302
+    assert [d.amount for d in Disbursement.objects.all()] == [Decimal("100.00")]
+
+
+def test_swapping_two_payments_between_full_lines_in_one_save(clerk):
+    first = FundingFactory(amount=Decimal("60.00"))
+    second = FundingFactory(project=first.project, amount=Decimal("40.00"), source="district")
+    a = DisbursementFactory(funding=first, amount=Decimal("60.00"))
+    b = DisbursementFactory(funding=second, amount=Decimal("40.00"))
+    data = project_save(
+        first.project,
+        plans={first: "60.00", second: "40.00"},
+        rows=[
+            {"existing": a, "line": second, "amount": "40.00"},
+            {"existing": b, "line": first, "amount": "60.00"},
+        ],
+    )
+    assert change(clerk, first.project, data).status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.funding, a.amount, b.funding, b.amount) == (
+        second,
+        Decimal("40.00"),
+        first,
+        Decimal("60.00"),
+    )
+
+
+def test_moving_a_payment_onto_a_full_line_is_refused(clerk, line):
+    full = FundingFactory(project=line.project, amount=Decimal("10.00"), source="district")
+    paid = line.disbursements.get()
+    data = project_save(
+        line.project,
+        plans={line: "100.00", full: "10.00"},
+        rows=[{"existing": paid, "line": full, "amount": "40.00"}],
+    )
+    assert "10.00" in disbursement_errors(change(clerk, line.project, data))
+    paid.refresh_from_db()
+    assert paid.funding == line
+
+
+def test_disbursement_admin_moving_a_payment_to_another_line_checks_that_line(clerk, line):
+    full = FundingFactory(project=line.project, amount=Decimal("10.00"), source="district")
+    paid = line.disbursements.get()
+    url = f"{ADMIN}/disbursement/{paid.pk}/change/"
+    response = clerk.post(url, disbursement_form(full, "40.00"))
+    assert "amount" in response.context["adminform"].form.errors
+    assert clerk.post(url, disbursement_form(full, "10.00")).status_code == 302
+    paid.refresh_from_db()
+    assert (paid.funding, paid.amount) == (full, Decimal("10.00"))
+
+
+def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
+    other = ProjectFactory()
+    response = clerk.post(
+        f"{ADMIN}/funding/{line.pk}/change/",
+        {"project": other.pk, "source": line.source, "year": line.year, "amount": "100.00"},
+    )
+    assert "project" in response.context["adminform"].form.errors
+    line.refresh_from_db()
+    assert line.project_id != other.pk
+    unpaid = FundingFactory()
+    response = clerk.post(
+        f"{ADMIN}/funding/{unpaid.pk}/change/",
+        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"},
+    )
+    assert response.status_code == 302
+
+
+def test_admin_lists_show_money_with_thousands_separators(clerk):
+    # The bare field read 6000000.00 beside a disbursed column reading 5,500,000.00.
+    funding = FundingFactory(amount=Decimal("6000000.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("5500000.00"))
+    SaleFactory(amount=Decimal("12345.60"))
+    InvestmentLeadFactory(registered_capital=Decimal("50000000.00"))
+    for model, figure in [
+        ("funding", "6,000,000.00"),
+        ("disbursement", "5,500,000.00"),
+        ("sale", "12,345.60"),
+        ("investmentlead", "50,000,000.00"),
+    ]:
+        assert figure in clerk.get(f"{ADMIN}/{model}/").content.decode()
+    assert clerk.get(f"{ADMIN}/funding/", {"o": "4"}).status_code == 200  # sorts by amount
+
+
+def test_paying_from_a_line_deleted_in_the_same_save_is_refused_not_a_crash(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    data = project_save(
+        funding.project, plans={funding: "100.00"}, rows=[{"line": funding, "amount": "1.00"}]
+    )
+    data["fundings-0-DELETE"] = "on"
+    response = change(clerk, funding.project, data)
+    assert "funding" in disbursement_errors(response)
+    assert Funding.objects.filter(pk=funding.pk).exists()
+    assert Disbursement.objects.count() == 0
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("１００", "100.00"), ("1e3", "1000.00")])
+def test_admin_reads_full_width_digits_and_exponents_as_exact_yuan(clerk, typed, stored):
+    # A Chinese input method types full-width digits; both read exactly, never via a float.
+    funding = FundingFactory(amount=Decimal("10000.00"))
+    response = clerk.post(f"{ADMIN}/disbursement/add/", disbursement_form(funding, typed))
+    assert response.status_code == 302
+    assert str(Disbursement.objects.get().amount) == stored

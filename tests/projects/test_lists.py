@@ -246,7 +246,9 @@ def test_indicator_list_shows_target_and_actual_as_numbers(client_logged_in, led
     response = client_logged_in.get("/projects/indicators/", {"project": ledger["cattle"].pk})
     (indicator,) = rows(response)
     assert indicator.actual == Decimal("109800")
-    assert "109,800" in response.content.decode()
+    html = response.content.decode()
+    assert "109,800" in html
+    assert '<td class="kind-number">100.0</td>' in html  # completion, as on the project page
 
 
 @pytest.fixture
@@ -385,3 +387,37 @@ def test_filter_choices_list_only_working_groups_and_townships(client_logged_in,
     form = client_logged_in.get("/projects/").context["filterset"].form
     assert {b.name for b in form.fields["body"].queryset} == {"产业扶持组", "社会事业组"}
     assert [u.name for u in form.fields["township"].queryset] == ["板庙镇"]
+
+
+@pytest.mark.parametrize("year", ["2023.5", "abc", "1e400", "NaN"])
+def test_a_year_that_is_not_a_whole_number_is_an_error_not_a_match(client_logged_in, ledger, year):
+    # "2023.5" used to be cut to 2023 and list that year's lines as if asked for.
+    response = client_logged_in.get("/projects/funding/", {"year": year})
+    assert rows(response) == []
+    assert "year" in response.context["filterset"].errors
+    assert client_logged_in.get("/projects/funding/export.csv", {"year": year}).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/funding/"])
+def test_execution_rate_reads_with_one_decimal_on_page_and_in_export(client_logged_in, url):
+    # The funding list showed 75 on the page but 75.0 in its export and on the project list.
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("75.00"))
+    response = client_logged_in.get(url)
+    assert '<td class="kind-number">75.0</td>' in response.content.decode()
+    table = csv_rows(client_logged_in.get(f"{url}export.csv"))
+    assert table[1][table[0].index("执行率（%）")] == "75.0"
+
+
+@pytest.mark.parametrize(
+    "url", ["/projects/funding/", "/projects/disbursements/", "/projects/indicators/"]
+)
+@pytest.mark.parametrize("project", ["999999", "abc", "99999999999999999999999"])
+def test_a_stale_or_forged_project_link_shows_an_error_not_every_row(
+    client_logged_in, ledger, url, project
+):
+    response = client_logged_in.get(url, {"project": project})
+    assert rows(response) == []
+    assert "project" in response.context["filterset"].errors
+    assert response.context["totals"] == []
+    assert client_logged_in.get(f"{url}export.csv", {"project": project}).status_code == 302

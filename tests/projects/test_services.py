@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
-from projects.models import Disbursement
+from projects.models import Disbursement, Funding
 from projects.selectors import disbursed_total
-from projects.services import record_disbursement
+from projects.services import record_disbursement, record_disbursements
 from tests.factories import DisbursementFactory, FundingFactory, ProjectFactory
 
 D = datetime.date
@@ -90,6 +90,29 @@ def test_zero_or_negative_disbursement_is_refused(amount):
     assert Disbursement.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_a_save_of_several_rows_is_refused_whole_when_one_line_would_be_overdrawn():
+    roomy = FundingFactory(amount=Decimal("100.00"))
+    tight = FundingFactory(project=roomy.project, amount=Decimal("10.00"), source="district")
+    wrong = DisbursementFactory(funding=roomy, amount=Decimal("5.00"))
+    with pytest.raises(ValidationError) as error:
+        record_disbursements(
+            saving=[new_disbursement(roomy, "50.00"), new_disbursement(tight, "10.01")],
+            deleting=[wrong],
+        )
+    assert "10.01" in error.value.message_dict["amount"][0]
+    assert list(Disbursement.objects.all()) == [wrong]
+
+
+@pytest.mark.django_db
+def test_a_deleted_payment_frees_its_room_for_one_saved_with_it():
+    funding = FundingFactory(amount=Decimal("100.00"))
+    wrong = DisbursementFactory(funding=funding, amount=Decimal("100.00"))
+    record_disbursements(saving=[new_disbursement(funding, "100.00")], deleting=[wrong])
+    assert not Disbursement.objects.filter(pk=wrong.pk).exists()
+    assert disbursed_total(funding_id=funding.pk) == Decimal("100.00")
+
+
 def _waiting_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
         # Inside a transaction the statistics views are a snapshot: take a fresh one.
@@ -149,3 +172,64 @@ def test_two_clerks_saving_at_once_cannot_both_overshoot():
     assert results == {"a": "saved", "b": "refused"}
     assert disbursed_total(funding_id=funding.pk) == Decimal("60.00")
     assert Disbursement.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent connections (PostgreSQL); SQLite serialises writers",
+)
+def test_lowering_a_plan_while_another_clerk_pays_from_the_line_cannot_overdraw_it():
+    """Clerk A lowers a 100 line (40 paid) to 50 and holds the save open until clerk B, paying
+    30 from it, is seen waiting for the line's lock; A commits, and B, now reading the plan of
+    50, is refused. Without A's lock B would pay against the old plan of 100 and A would then
+    save a plan of 50 under 70 paid."""
+    from django.forms import modelform_factory
+
+    from projects.admin import FundingForm
+
+    funding = FundingFactory(amount=Decimal("100.00"))
+    DisbursementFactory(funding=funding, amount=Decimal("40.00"))
+    a_checked = threading.Event()
+    results: dict[str, str] = {}
+    Form = modelform_factory(
+        Funding, form=FundingForm, fields=["project", "source", "year", "amount"]
+    )
+
+    def clerk_a() -> None:
+        try:
+            with transaction.atomic():
+                data = {"project": funding.project_id, "source": funding.source, "year": 2024}
+                form = Form(data | {"amount": "50.00"}, instance=Funding.objects.get(pk=funding.pk))
+                valid = form.is_valid()
+                a_checked.set()
+                for _ in range(300):  # until B waits on the lock (bounded: never hangs)
+                    if _waiting_for_a_lock():
+                        break
+                    threading.Event().wait(0.01)
+                if valid:
+                    form.save()
+            results["a"] = "saved" if valid else "refused"
+        finally:
+            a_checked.set()
+            connections.close_all()
+
+    def clerk_b() -> None:
+        a_checked.wait()
+        try:
+            record_disbursement(new_disbursement(funding, "30.00"))
+            results["b"] = "saved"
+        except ValidationError:
+            results["b"] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk_a), threading.Thread(target=clerk_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    funding.refresh_from_db()
+    assert disbursed_total(funding_id=funding.pk) <= funding.amount
+    assert results == {"a": "saved", "b": "refused"}
