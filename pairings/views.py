@@ -26,9 +26,6 @@ from pairings.models import (
     UnitSide,
 )
 
-# TextChoices(...).label, not get_FOO_display(): the latter rebuilds a dict of the lazy choices
-# on every call, which costs on large exports.
-
 
 class UnitListView(LedgerListView):
     title = _("Units")
@@ -36,8 +33,8 @@ class UnitListView(LedgerListView):
     default_sort = "side"
     columns = (
         Column("name", _("name"), "name", sort="name", link=True),
-        Column("side", _("side"), lambda unit: UnitSide(unit.side).label, sort="side"),
-        Column("kind", _("kind"), lambda unit: UnitKind(unit.kind).label, sort="kind"),
+        Column("side", _("side"), "side", sort="side", choices=UnitSide),
+        Column("kind", _("kind"), "kind", sort="kind", choices=UnitKind),
         Column("area", _("area"), "area", sort="area"),
         Column("contact_person", _("contact person"), "contact_person"),
         Column("phone", _("phone"), "phone"),
@@ -63,7 +60,7 @@ class PairingListView(LedgerListView):
     columns = (
         Column("helper", _("helper unit"), "helper.name", sort="helper__name", link=True),
         Column("helped", _("helped unit"), "helped.name", sort="helped__name"),
-        Column("category", _("category"), lambda p: UnitKind(p.category).label, sort="category"),
+        Column("category", _("category"), "category", sort="category", choices=UnitKind),
         Column("signed_on", _("signed date"), "signed_on", sort="signed_on", kind="date"),
         Column("agreement", _("agreement"), "agreement", sort="agreement"),
         Column(
@@ -78,7 +75,7 @@ class PairingListView(LedgerListView):
             "responsible_body.batch.name",
             sort="responsible_body__batch__number",
         ),
-        Column("status", _("status"), lambda p: PairingStatus(p.status).label, sort="status"),
+        Column("status", _("status"), "status", sort="status", choices=PairingStatus),
         Column("ended_on", _("end date"), "ended_on", sort="ended_on", kind="date"),
         Column("exchanges", _("exchanges"), "exchange_count", sort="exchange_count", kind="number"),
         Column("notes", _("notes"), "notes", kind="longtext"),
@@ -136,7 +133,7 @@ class ExchangeListView(LedgerListView):
         Column("date", _("date"), "date", sort="date", kind="date"),
         # Titles are long sentences: two lines on the page, all of it on hover.
         Column("title", _("title"), "title", sort="title", kind="longtext"),
-        Column("kind", _("kind"), lambda e: ExchangeKind(e.kind).label, sort="kind"),
+        Column("kind", _("kind"), "kind", sort="kind", choices=ExchangeKind),
         Column("pairings", _("pairings"), _pairing_names, kind="list"),
         Column("place", _("place"), "place", sort="place"),
         Column(

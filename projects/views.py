@@ -17,7 +17,20 @@ from projects.filters import (
     ProjectFilter,
     SaleFilter,
 )
-from projects.models import STAGES, Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
+from projects.models import (
+    STAGES,
+    Disbursement,
+    Funding,
+    FundingSource,
+    Indicator,
+    Industry,
+    InvestmentLead,
+    Product,
+    Project,
+    ProjectStatus,
+    Sale,
+    Sector,
+)
 
 
 def _text(rate) -> str | None:
@@ -64,8 +77,8 @@ class ProjectListView(LedgerListView):
     columns = (
         Column("code", _("code"), "code", sort="code"),
         Column("name", _("name"), "name", sort="name", link=True),
-        Column("sector", _("sector"), lambda p: p.get_sector_display(), sort="sector"),
-        Column("status", _("status"), lambda p: p.get_status_display(), sort="status"),
+        Column("sector", _("sector"), "sector", sort="sector", choices=Sector),
+        Column("status", _("status"), "status", sort="status", choices=ProjectStatus),
         Column("body", _("responsible body"), "responsible_body", sort="responsible_body"),
         Column("township", _("township"), "township.name", sort="township__name"),
         Column("implementing_unit", _("implementing unit"), "implementing_unit"),
@@ -89,7 +102,7 @@ class FundingListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column("source", _("source"), lambda f: f.get_source_display(), sort="source"),
+        Column("source", _("source"), "source", sort="source", choices=FundingSource),
         Column("year", _("year"), "year", sort="year", kind="number"),
         Column("amount", _("planned (yuan)"), "amount", sort="amount", kind="money"),
         Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
@@ -122,8 +135,9 @@ class DisbursementListView(LedgerListView):
         Column(
             "source",
             _("source"),
-            lambda d: d.funding.get_source_display(),
+            "funding.source",
             sort="funding__source",
+            choices=FundingSource,
         ),
         Column("year", _("year"), "funding.year", sort="funding__year", kind="number"),
         Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
@@ -175,9 +189,7 @@ class LeadListView(LedgerListView):
     columns = (
         Column("company", _("company"), "company", sort="company"),
         Column("city", _("city met in"), "city", sort="city"),
-        Column(
-            "industry", _("industry"), lambda lead: lead.get_industry_display(), sort="industry"
-        ),
+        Column("industry", _("industry"), "industry", sort="industry", choices=Industry),
         Column("segment", _("segment"), "segment.name", sort="segment__position"),
         Column("stage", _("furthest stage"), "furthest_stage"),
         *(Column(field, label, field, sort=field, kind="date") for field, label in STAGES),
@@ -213,7 +225,7 @@ class SaleListView(LedgerListView):
         Column("period", _("month"), lambda s: s.period.strftime("%Y-%m"), sort="period"),
         Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),
         Column("operator", _("operator"), "outlet.operator"),
-        Column("product", _("product"), lambda s: s.get_product_display(), sort="product"),
+        Column("product", _("product"), "product", sort="product", choices=Product),
         Column("quantity", _("quantity"), "quantity", sort="quantity", kind="number"),
         Column("quantity_unit", pgettext_lazy("of a quantity", "unit"), "quantity_unit"),
         Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
