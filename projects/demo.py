@@ -37,7 +37,10 @@ Y = Decimal
 SAMPLE = "示例数据：报道未载具体拆分、日期与文号。"
 PROGRAMME = "自贡市对口帮扶平昌县"
 GENERAL, INDUSTRY, SOCIAL = "综合协调组", "产业扶持组", "社会事业组"
+# Short names here; the units are named as the pairings demo names Pingchang's townships
+# ("平昌县江口镇"), so a project and a pairing in the same town point at the same unit.
 TOWNSHIPS = ["板庙镇", "邱家镇", "江口镇", "金宝街道"]
+COUNTY = "平昌县"
 
 S = Funding.Source
 SECTOR = Project.Sector
@@ -326,8 +329,8 @@ def load() -> dict[str, int]:
         townships[name], _ = Unit.objects.update_or_create(
             programme=programme,
             side=Unit.Side.HELPED,
-            name=name,
-            defaults={"kind": Unit.Kind.TOWNSHIP},
+            name=f"{COUNTY}{name}",
+            defaults={"kind": Unit.Kind.TOWNSHIP, "area": COUNTY},
         )
 
     projects = {}

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from pairings.models import Pairing, Unit
 from projects.models import Disbursement, Funding, InvestmentLead, Project, Sale
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,12 @@ def test_sales_at_the_two_outlets(client_logged_in, demo):
     assert totals(response)["amount"] == sum(
         (s.amount for s in Sale.objects.all()), start=Decimal("0.00")
     )
+
+
+def test_projects_and_pairings_share_one_unit_per_township(demo):
+    beef = Project.objects.select_related("township").get(name="优质肉牛全产业链")
+    assert beef.township.name == "平昌县江口镇"
+    assert Pairing.objects.filter(helped=beef.township).exists()
+    helped = list(Unit.objects.filter(side=Unit.Side.HELPED).values_list("name", flat=True))
+    shadowed = [name for name in helped if any(o != name and o.endswith(name) for o in helped)]
+    assert shadowed == []
