@@ -1,11 +1,23 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
+
+
+class CompactInline(admin.TabularInline):
+    """A table of rows on a parent's page: long text fields as small boxes, so the rows fit
+    the screen and a clerk can enter many in a row."""
+
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+    }
+
 
 admin.site.site_header = _("aidledger administration")
 admin.site.site_title = _("aidledger")
@@ -38,7 +50,7 @@ class BodyFormSet(BaseInlineFormSet):
             seen.add(kind)
 
 
-class BodyInline(admin.TabularInline):
+class BodyInline(CompactInline):
     model = Body
     formset = BodyFormSet
     fields = ["kind", "name", "position", "duties"]

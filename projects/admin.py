@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyListFilter
+from aidledger.admin import BodyListFilter, CompactInline
 from aidledger.fields import money_sum
 from aidledger.models import Body
 from projects import selectors, services
@@ -144,7 +144,7 @@ def _project_being_edited(request: HttpRequest) -> str | None:
     return match.kwargs.get("object_id") if match else None
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(CompactInline):
     model = Funding
     form = FundingForm
     fields = [
@@ -172,7 +172,7 @@ class FundingInline(admin.TabularInline):
         return _yuan(getattr(funding, "remaining", None))
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(CompactInline):
     model = Disbursement
     formset = DisbursementFormSet
     fields = ["funding", "paid_on", "amount", "payee", "voucher_number", "notes"]
@@ -194,7 +194,7 @@ class DisbursementInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(CompactInline):
     model = Indicator
     fields = ["name", "unit", "baseline", "target", "actual", "as_of", "notes"]
     extra = 0

@@ -480,3 +480,12 @@ def test_admin_reads_full_width_digits_and_exponents_as_exact_yuan(clerk, typed,
     response = clerk.post(f"{ADMIN}/disbursement/add/", disbursement_form(funding, typed))
     assert response.status_code == 302
     assert str(Disbursement.objects.get().amount) == stored
+
+
+def test_project_page_rows_keep_notes_boxes_small(admin_client):
+    funding = FundingFactory()
+    DisbursementFactory(funding=funding, amount=Decimal("1.00"))
+    html = admin_client.get(f"{ADMIN}/project/{funding.project_id}/change/").content.decode()
+    # The project's own notes are a full box; each inline row's notes a two-line one.
+    assert 'name="disbursements-0-notes" cols="28" rows="2"' in html
+    assert 'name="fundings-0-notes" cols="28" rows="2"' in html
