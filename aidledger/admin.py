@@ -1,10 +1,12 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
@@ -17,6 +19,31 @@ class CompactInline(admin.TabularInline):
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
     }
+
+
+class CarryOverMixin:
+    """After "save and add another", the new form starts with the fields a clerk repeats
+    through a run of records (the same day, kind, working group), from the record just saved.
+
+    The values travel as the add page's query string, which Django's admin reads as initial
+    data; nothing is saved until the clerk saves the new form.
+    """
+
+    carry_over: tuple[str, ...] = ()
+
+    def response_add(self, request: HttpRequest, obj, post_url_continue=None) -> HttpResponse:
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" not in request.POST or response.status_code != 302:
+            return response
+        values = {}
+        for name in self.carry_over:
+            value = obj._meta.get_field(name).value_from_object(obj)
+            if value not in (None, ""):
+                values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        if values:
+            location = response["Location"]
+            response["Location"] = location + ("&" if "?" in location else "?") + urlencode(values)
+        return response
 
 
 admin.site.site_header = _("aidledger administration")

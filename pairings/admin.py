@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyListFilter
+from aidledger.admin import BodyListFilter, CarryOverMixin
 from aidledger.models import Body, Programme
 from pairings.models import (
     NEGATIVE_PARTICIPANTS,
@@ -59,7 +59,8 @@ def _bodies_with_batch(db_field, kwargs: dict) -> None:
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("programme", "side", "kind", "area")
     list_display = ["name", "side", "kind", "area", "contact_person", "phone", "programme"]
     list_filter = ["side", "kind", "programme"]
     list_select_related = ["programme"]
@@ -181,7 +182,8 @@ class ExchangeLinkInline(LinkInline):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("signed_on", "agreement", "responsible_body")
     list_display = [
         "helper",
         "helped",
@@ -286,7 +288,8 @@ class ExchangeForm(forms.ModelForm):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(admin.ModelAdmin):
+class ExchangeAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("date", "kind", "place", "lead_body")
     form = ExchangeForm
     list_display = [
         "date",
@@ -326,7 +329,8 @@ class ExchangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("mentor", "mentee_unit", "start_date")
     list_display = [
         "mentor",
         "mentee_name",

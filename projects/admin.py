@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyListFilter, CompactInline
+from aidledger.admin import BodyListFilter, CarryOverMixin, CompactInline
 from aidledger.fields import money_sum
 from aidledger.models import Body
 from projects import selectors, services
@@ -285,7 +285,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(admin.ModelAdmin):
+class FundingAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("project", "source", "year")
     form = FundingForm
     list_display = [
         "project",
@@ -319,7 +320,8 @@ class FundingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(admin.ModelAdmin):
+class DisbursementAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("funding", "paid_on", "payee")
     form = DisbursementForm
     list_display = ["paid_on", "project", "funding", "amount_yuan", "payee", "voucher_number"]
     list_filter = ["funding__source", "project__sector", "paid_on"]
@@ -336,7 +338,8 @@ class DisbursementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("project", "as_of")
     list_display = ["name", "project", "unit", "baseline", "target", "actual", "as_of"]
     list_filter = ["project__sector"]
     list_select_related = ["project"]
@@ -410,7 +413,8 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(admin.ModelAdmin):
+class SaleAdmin(CarryOverMixin, admin.ModelAdmin):
+    carry_over = ("outlet", "period")
     list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount_yuan"]
     list_filter = ["outlet", "product", "period"]
     list_select_related = ["outlet"]

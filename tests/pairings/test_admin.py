@@ -404,3 +404,33 @@ def test_exchange_autocomplete_lists_newest_first_across_its_pages(admin_client)
         )
         texts += [row["text"] for row in json.loads(response.content)["results"]]
     assert texts == [f"2024-01-{25 - day:02d} 互访{24 - day:02d}" for day in range(25)]
+
+
+# A run of records ---------------------------------------------------------------------------------
+
+
+def paired(team) -> Pairing:
+    return PairingFactory(
+        helper=team["zigong"], helped=team["pingchang"], responsible_body=team["body"]
+    )
+
+
+def test_save_and_add_another_starts_the_next_exchange_from_the_last(admin_client, team):
+    data = exchange_form(team["body"], [paired(team)]) | {"_addanother": "1"}
+    response = admin_client.post(f"{ADMIN}/exchange/add/", data)
+    assert response.status_code == 302
+    form = admin_client.get(response["Location"]).context["adminform"].form
+    assert form["date"].value() == "2024-05-22"
+    assert form["kind"].value() == Exchange.Kind.SEMINAR
+    assert form["place"].value() == "平昌县"
+    assert str(form["lead_body"].value()) == str(team["body"].pk)
+    assert not form["title"].value()  # what differs per record starts empty
+    assert Exchange.objects.count() == 1  # nothing saved for the next one yet
+
+
+def test_plain_save_returns_to_the_list(admin_client, team):
+    response = admin_client.post(
+        f"{ADMIN}/exchange/add/", exchange_form(team["body"], [paired(team)])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN}/exchange/"

@@ -489,3 +489,15 @@ def test_project_page_rows_keep_notes_boxes_small(admin_client):
     # The project's own notes are a full box; each inline row's notes a two-line one.
     assert 'name="disbursements-0-notes" cols="28" rows="2"' in html
     assert 'name="fundings-0-notes" cols="28" rows="2"' in html
+
+
+def test_save_and_add_another_keeps_the_funding_line_date_and_payee(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    data = disbursement_form(funding, "10.00") | {"_addanother": "1"}
+    response = clerk.post(f"{ADMIN}/disbursement/add/", data)
+    assert response.status_code == 302
+    form = clerk.get(response["Location"]).context["adminform"].form
+    assert str(form["funding"].value()) == str(funding.pk)
+    assert form["paid_on"].value() == "2024-05-01"
+    assert form["payee"].value() == "平昌县肉牛养殖专业合作社联合社"
+    assert form["amount"].value() in (None, "")  # the amount is typed afresh
