@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from pairings.models import Mentorship
 
 
 def _roles_with_bodies() -> Prefetch:
@@ -29,8 +30,13 @@ def attach_roles(members: list[Member]) -> None:
 
 
 def member_detail() -> QuerySet[Member]:
+    """A member with programme, roles and the cadres they mentor: a constant few queries."""
     return Member.objects.select_related("batch__programme", "user").prefetch_related(
-        _roles_with_bodies()
+        _roles_with_bodies(),
+        Prefetch(
+            "mentorships",
+            queryset=Mentorship.objects.select_related("mentee_unit").order_by("start_date", "pk"),
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     BodyFactory,
     MemberFactory,
     MemberRoleFactory,
+    MentorshipFactory,
     ProgrammeFactory,
     create_team,
 )
@@ -202,3 +203,19 @@ def test_server_error_page_renders_without_a_request_context():
     html = render_to_string("500.html")
     assert "<form" not in html
     assert 'class="site-header"' in html
+
+
+def test_member_page_lists_the_cadres_they_mentor_with_a_link_to_the_list(
+    client_logged_in, django_assert_max_num_queries
+):
+    mentor = MemberFactory(name="蔡小波")
+    for name in ("高玉洁", "李明"):
+        MentorshipFactory(mentor=mentor, mentee_name=name)
+    MentorshipFactory(mentee_name="别人的帮带对象")
+    with django_assert_max_num_queries(8):
+        response = client_logged_in.get(f"/members/{mentor.pk}/")
+    html = response.content.decode()
+    assert "高玉洁" in html
+    assert "李明" in html
+    assert "别人的帮带对象" not in html
+    assert f'href="/pairings/mentorships/?mentor={mentor.pk}"' in html
