@@ -7,7 +7,7 @@ PostgreSQL alike, and come back as `Decimal` yuan with two places through `from_
 Lookups (`amount__gte=Decimal("1.50")`) convert their right-hand side to fen the same way.
 
 Expressions that combine two money values (`F("planned") - F("disbursed")`) need an explicit
-`output_field=MoneyField()`: Django cannot infer it, and refuses rather than guess.
+`output_field=MoneyField()` (`money_difference()` gives it): Django cannot infer it.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -17,7 +17,7 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum, Value
+from django.db.models import ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -104,8 +104,20 @@ class MoneyField(models.Field):
         )
 
 
+def money_or_zero(expression: Any) -> Coalesce:
+    """A money expression (a sum, a subquery) that reads 0.00 rather than None."""
+    return Coalesce(expression, Value(0, output_field=MoneyField()), output_field=MoneyField())
+
+
 def money_sum(expression: Any, **extra: Any) -> Coalesce:
     """`Sum()` of a money expression that reads 0.00 rather than None over no rows."""
-    return Coalesce(
-        Sum(expression, **extra), Value(0, output_field=MoneyField()), output_field=MoneyField()
-    )
+    return money_or_zero(Sum(expression, **extra))
+
+
+def money_difference(minuend: Any, subtrahend: Any) -> ExpressionWrapper:
+    """`minuend - subtrahend` for money expressions or field names, as money."""
+    if isinstance(minuend, str):
+        minuend = F(minuend)
+    if isinstance(subtrahend, str):
+        subtrahend = F(subtrahend)
+    return ExpressionWrapper(minuend - subtrahend, output_field=MoneyField())

@@ -32,7 +32,7 @@ from django.views import View
 
 from aidledger.exports import csv_chunks, csv_response
 
-Kind = Literal["text", "longtext", "list", "number", "money", "date"]
+Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,8 @@ def display(value: Any, kind: Kind = "text") -> str:
         return gettext("yes") if value else gettext("no")
     if kind == "money" and isinstance(value, Decimal):
         return f"{value:,.2f}"
+    if kind == "percent" and isinstance(value, Decimal):
+        return f"{value:.1f}"  # a rate keeps its one decimal: 75.0, 100.0
     if kind == "number" and isinstance(value, Decimal):
         # A quantity reads as written: 109,800 head, 12.5 万元 (no trailing zeros).
         return f"{value:,.0f}" if value == value.to_integral_value() else f"{value.normalize():,f}"

@@ -12,19 +12,16 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from aidledger.fields import MoneyField, money_sum
+from aidledger.fields import MoneyField, money_difference, money_or_zero, money_sum
 from aidledger.numbers import percent
 from projects.models import (
     STAGES,
@@ -43,20 +40,7 @@ ZERO = Decimal("0.00")
 def _sum_of(queryset: QuerySet, *, group_by: str) -> Coalesce:
     """The sum of `amount` over `queryset` (already correlated with OuterRef), 0.00 if none."""
     total = queryset.order_by().values(group_by).annotate(total=Sum("amount")).values("total")[:1]
-    return Coalesce(
-        Subquery(total, output_field=MoneyField()),
-        Value(0, output_field=MoneyField()),
-        output_field=MoneyField(),
-    )
-
-
-def money_difference(minuend, subtrahend) -> ExpressionWrapper:
-    """`minuend - subtrahend` for money expressions or field names, as money."""
-    if isinstance(minuend, str):
-        minuend = F(minuend)
-    if isinstance(subtrahend, str):
-        subtrahend = F(subtrahend)
-    return ExpressionWrapper(minuend - subtrahend, output_field=MoneyField())
+    return money_or_zero(Subquery(total, output_field=MoneyField()))
 
 
 def execution_rate(planned: Decimal | None, disbursed: Decimal | None) -> Decimal | None:

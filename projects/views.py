@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.fields import money_sum
+from aidledger.fields import money_difference, money_sum
 from aidledger.listing import Column, LedgerListView, Total
 from projects import selectors
 from projects.filters import (
@@ -33,20 +33,6 @@ from projects.models import (
 )
 
 
-def _text(rate) -> str | None:
-    # A percentage as text, so 75.0 reads 75.0 on screen and in the CSV (a quantity would
-    # drop the ".0").
-    return None if rate is None else str(rate)
-
-
-def _percent(planned, disbursed) -> str | None:
-    return _text(selectors.execution_rate(planned, disbursed))
-
-
-def _rate(obj) -> str | None:
-    return _percent(obj.planned, obj.disbursed)
-
-
 def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
     """Planned, disbursed and remaining over the filtered rows, from the given expressions."""
     if planned is None:
@@ -57,7 +43,7 @@ def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
         Total(
             "remaining",
             _("remaining"),
-            selectors.money_difference(money_sum(planned), money_sum(disbursed)),
+            money_difference(money_sum(planned), money_sum(disbursed)),
         ),
     )
 
@@ -87,7 +73,12 @@ class ProjectListView(LedgerListView):
         Column("planned", _("planned (yuan)"), "planned", sort="planned", kind="money"),
         Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
         Column("remaining", _("remaining (yuan)"), "remaining", sort="remaining", kind="money"),
-        Column("rate", _("execution rate (%)"), _rate, kind="number"),
+        Column(
+            "rate",
+            _("execution rate (%)"),
+            lambda p: selectors.execution_rate(p.planned, p.disbursed),
+            kind="percent",
+        ),
     )
 
     def get_queryset(self) -> QuerySet[Project]:
@@ -110,8 +101,8 @@ class FundingListView(LedgerListView):
         Column(
             "rate",
             _("execution rate (%)"),
-            lambda f: _percent(f.amount, f.disbursed),
-            kind="number",
+            lambda f: selectors.execution_rate(f.amount, f.disbursed),
+            kind="percent",
         ),
         Column("document_number", _("approval document number"), "document_number"),
         Column("approved_on", _("approved on"), "approved_on", sort="approved_on", kind="date"),
@@ -163,7 +154,7 @@ class IndicatorListView(LedgerListView):
         Column("baseline", _("baseline"), "baseline", kind="number"),
         Column("target", _("target"), "target", sort="target", kind="number"),
         Column("actual", _("actual"), "actual", sort="actual", kind="number"),
-        Column("completion", _("completion (%)"), lambda i: _text(i.completion), kind="number"),
+        Column("completion", _("completion (%)"), "completion", kind="percent"),
         Column("as_of", _("as of"), "as_of", sort="as_of", kind="date"),
         Column("notes", _("notes"), "notes", kind="longtext"),
     )
