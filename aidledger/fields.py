@@ -26,6 +26,11 @@ MAX_DIGITS = 14
 DECIMAL_PLACES = 2
 
 
+def yuan(amount: Decimal) -> str:
+    """An amount as people read it (pages, admin, messages): thousands separators, 2 decimals."""
+    return f"{amount:,.2f}"
+
+
 def yuan_to_fen(value: Decimal) -> int:
     """Whole fen of an amount that has at most two decimal places (refuses anything finer)."""
     fen = value * 100

@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from aidledger.exports import csv_chunks, csv_response
+from aidledger.fields import yuan
 
 Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
 
@@ -261,7 +262,7 @@ def display(value: Any, kind: Kind = "text") -> str:
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if kind == "money" and isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return yuan(value)
     if kind == "percent" and isinstance(value, Decimal):
         return f"{value:.1f}"  # a rate keeps its one decimal: 75.0, 100.0
     if kind == "number" and isinstance(value, Decimal):

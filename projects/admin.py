@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aidledger.admin import BodyListFilter, CarryOverMixin, CompactInline
 from aidledger.fields import money_sum
+from aidledger.listing import display
 from aidledger.models import Body
 from projects import selectors, services
 from projects.models import (
@@ -24,12 +25,11 @@ from projects.models import (
     Project,
     Sale,
     Segment,
-    yuan,
 )
 
 
-def _yuan(value: Decimal | None) -> str:
-    return "—" if value is None else yuan(value)
+def money_text(value: Decimal | None) -> str:
+    return display(value, "money")
 
 
 def money_column(field: str, description) -> Callable:
@@ -38,7 +38,7 @@ def money_column(field: str, description) -> Callable:
 
     @admin.display(description=description, ordering=field)
     def column(model_admin: admin.ModelAdmin, obj) -> str:
-        return _yuan(getattr(obj, field))
+        return money_text(getattr(obj, field))
 
     return column
 
@@ -165,11 +165,11 @@ class FundingInline(CompactInline):
 
     @admin.display(description=_("disbursed (yuan)"))
     def disbursed(self, funding: Funding) -> str:
-        return _yuan(getattr(funding, "disbursed", None))
+        return money_text(getattr(funding, "disbursed", None))
 
     @admin.display(description=_("remaining (yuan)"))
     def remaining(self, funding: Funding) -> str:
-        return _yuan(getattr(funding, "remaining", None))
+        return money_text(getattr(funding, "remaining", None))
 
 
 class DisbursementInline(CompactInline):
@@ -240,15 +240,15 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("planned (yuan)"), ordering="planned")
     def planned_yuan(self, project: Project) -> str:
-        return _yuan(project.planned)
+        return money_text(project.planned)
 
     @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
     def disbursed_yuan(self, project: Project) -> str:
-        return _yuan(project.disbursed)
+        return money_text(project.disbursed)
 
     @admin.display(description=_("remaining (yuan)"), ordering="remaining")
     def remaining_yuan(self, project: Project) -> str:
-        return _yuan(project.remaining)
+        return money_text(project.remaining)
 
     @admin.display(description=_("planned / disbursed / remaining"))
     def money_summary(self, project: Project) -> str:
@@ -259,9 +259,9 @@ class ProjectAdmin(admin.ModelAdmin):
             "planned %(planned)s yuan, disbursed %(disbursed)s yuan, remaining %(remaining)s "
             "yuan; execution rate %(rate)s%%"
         ) % {
-            "planned": _yuan(project.planned),
-            "disbursed": _yuan(project.disbursed),
-            "remaining": _yuan(project.remaining),
+            "planned": money_text(project.planned),
+            "disbursed": money_text(project.disbursed),
+            "remaining": money_text(project.remaining),
             "rate": "—" if rate is None else rate,
         }
 
@@ -312,11 +312,11 @@ class FundingAdmin(CarryOverMixin, admin.ModelAdmin):
 
     @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
     def disbursed_yuan(self, funding: Funding) -> str:
-        return _yuan(funding.disbursed)
+        return money_text(funding.disbursed)
 
     @admin.display(description=_("remaining (yuan)"), ordering="remaining")
     def remaining_yuan(self, funding: Funding) -> str:
-        return _yuan(funding.remaining)
+        return money_text(funding.remaining)
 
 
 @admin.register(Disbursement)
@@ -409,7 +409,7 @@ class OutletAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sales (yuan)"), ordering="total")
     def total_sales(self, outlet: Outlet) -> str:
-        return _yuan(outlet.total)
+        return money_text(outlet.total)
 
 
 @admin.register(Sale)

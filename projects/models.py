@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.fields import MoneyField
+from aidledger.fields import MoneyField, yuan
 from aidledger.models import Body, Member, end_not_before_start, one_of
 from aidledger.numbers import percent
 from pairings.models import Unit
@@ -37,11 +37,6 @@ def positive(field: str, *, name: str, nullable: bool = False) -> models.CheckCo
     return models.CheckConstraint(
         condition=condition, name=name, violation_error_message=AMOUNT_POSITIVE
     )
-
-
-def yuan(amount: Decimal) -> str:
-    """An amount as people read it in a message: thousands separators, two decimals."""
-    return f"{amount:,.2f}"
 
 
 class Sector(models.TextChoices):
