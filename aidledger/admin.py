@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from aidledger.filters import bodies
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
 
@@ -19,6 +20,16 @@ class CompactInline(admin.TabularInline):
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
     }
+
+
+class BodyChoicesMixin:
+    """Body fields offer their choices labelled with the batch ("第二批 · 产业扶持组"),
+    newest batch first, loaded in one query (aidledger.filters.bodies())."""
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.remote_field.model is Body and "queryset" not in kwargs:
+            kwargs["queryset"] = bodies()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CarryOverMixin:
@@ -136,24 +147,19 @@ class RoleFormSet(BaseInlineFormSet):
                 )
 
 
-class MemberRoleInline(admin.TabularInline):
+class MemberRoleInline(BodyChoicesMixin, admin.TabularInline):
     model = MemberRole
     formset = RoleFormSet
     fields = ["body", "role"]
     autocomplete_fields = ["body"]
     extra = 1
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["queryset"] = Body.objects.select_related("batch")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class BodyListFilter(admin.RelatedFieldListFilter):
     """Bodies labelled with their batch, loaded in one query."""
 
     def field_choices(self, field, request, model_admin):
-        return [(body.pk, str(body)) for body in Body.objects.select_related("batch")]
+        return [(body.pk, str(body)) for body in bodies()]
 
 
 @admin.register(Member)

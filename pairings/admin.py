@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyListFilter, CarryOverMixin
-from aidledger.models import Body, Programme
+from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin
+from aidledger.models import Programme
 from pairings.models import (
     NEGATIVE_PARTICIPANTS,
     NEGATIVE_TECHNIQUES,
@@ -48,14 +48,6 @@ def titled(title) -> type[admin.ChoicesFieldListFilter]:
             self.title = title
 
     return TitledChoicesFilter
-
-
-def _bodies_with_batch(db_field, kwargs: dict) -> None:
-    # A body's label names its batch: load the batches with the bodies, in one query.
-    if db_field.remote_field and db_field.remote_field.model is Body:
-        kwargs["queryset"] = Body.objects.select_related("batch").order_by(
-            "-batch__number", "position", "pk"
-        )
 
 
 @admin.register(Unit)
@@ -182,7 +174,7 @@ class ExchangeLinkInline(LinkInline):
 
 
 @admin.register(Pairing)
-class PairingAdmin(CarryOverMixin, admin.ModelAdmin):
+class PairingAdmin(BodyChoicesMixin, CarryOverMixin, admin.ModelAdmin):
     carry_over = ("signed_on", "agreement", "responsible_body")
     list_display = [
         "helper",
@@ -219,10 +211,6 @@ class PairingAdmin(CarryOverMixin, admin.ModelAdmin):
         # Also the autocomplete's queryset: a pairing's label names both units. The changelist
         # ignores list_select_related once the queryset has a select_related, so name all here.
         return super().get_queryset(request).select_related(*self.list_select_related)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _bodies_with_batch(db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PairingLinkFormSet(LinkFormSet):
@@ -288,7 +276,7 @@ class ExchangeForm(forms.ModelForm):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(CarryOverMixin, admin.ModelAdmin):
+class ExchangeAdmin(BodyChoicesMixin, CarryOverMixin, admin.ModelAdmin):
     carry_over = ("date", "kind", "place", "lead_body")
     form = ExchangeForm
     list_display = [
@@ -322,10 +310,6 @@ class ExchangeAdmin(CarryOverMixin, admin.ModelAdmin):
     @admin.display(description=_("pairings"), ordering="pairing_count")
     def pairing_count(self, exchange: Exchange) -> int:
         return exchange.pairing_count
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _bodies_with_batch(db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Mentorship)

@@ -11,10 +11,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyListFilter, CarryOverMixin, CompactInline
+from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin, CompactInline
 from aidledger.fields import money_sum
 from aidledger.listing import display
-from aidledger.models import Body
 from projects import selectors, services
 from projects.models import (
     Disbursement,
@@ -200,13 +199,8 @@ class IndicatorInline(CompactInline):
     extra = 0
 
 
-def _working_group_choices(db_field, kwargs: dict) -> None:
-    if db_field.name in ("responsible_body", "follower_body"):
-        kwargs["queryset"] = Body.objects.select_related("batch")
-
-
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(BodyChoicesMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -233,10 +227,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return selectors.with_money(super().get_queryset(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _working_group_choices(db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("planned (yuan)"), ordering="planned")
     def planned_yuan(self, project: Project) -> str:
@@ -356,7 +346,7 @@ class SegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvestmentLead)
-class InvestmentLeadAdmin(admin.ModelAdmin):
+class InvestmentLeadAdmin(BodyChoicesMixin, admin.ModelAdmin):
     list_display = [
         "company",
         "city",
@@ -393,10 +383,6 @@ class InvestmentLeadAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": ["registered_capital", "planned_investment", "notes"]}),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _working_group_choices(db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Outlet)
