@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -173,8 +173,9 @@ class ExchangeListView(LedgerListView):
 class MentorshipListView(LedgerListView):
     title = _("Mentorships")
     filterset_class = MentorshipFilter
-    template_name = "pairings/mentorship_list.html"
     default_sort = "mentor"
+    # "30 members mentor 54 cadres": the mentors behind the filtered rows.
+    totals = (Total("mentors", _("mentors"), Count("mentor", distinct=True), kind="number"),)
     columns = (
         Column("mentor", _("mentor"), "mentor.name", sort="mentor__name"),
         Column("batch", _("batch"), "mentor.batch.name", sort="mentor__batch__number"),
@@ -190,9 +191,6 @@ class MentorshipListView(LedgerListView):
 
     def get_queryset(self) -> QuerySet[Mentorship]:
         return selectors.mentorship_list()
-
-    def extra_context(self, filterset: django_filters.FilterSet) -> dict[str, Any]:
-        return {"mentor_count": filterset.qs.order_by().values("mentor").distinct().count()}
 
 
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:

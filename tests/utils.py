@@ -20,3 +20,8 @@ def msgid_as_shown(response: HttpResponse, msgid: str) -> str:
     """A msgid that the code translates inline, looked up in the response's language."""
     with translation.override(language_of(response)):
         return escape(translation.gettext(msgid))
+
+
+def totals(response: HttpResponse) -> dict:
+    """A list page's totals over its filtered rows, by key ({"mentors": 30, …})."""
+    return {total.key: value for total, value in response.context["totals"]}

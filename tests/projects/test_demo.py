@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from pairings.models import Pairing, Unit
 from projects.models import Disbursement, Funding, InvestmentLead, Project, Sale
+from tests.utils import totals
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,6 @@ def demo(db):
     call_command("load_demo", stdout=None)
     assert {m: m.objects.count() for m in counts} == counts
     return counts
-
-
-def totals(response) -> dict:
-    return {total.key: value for total, value in response.context["totals"]}
 
 
 def test_agriculture_shows_four_projects_with_their_sums(client_logged_in, demo):

@@ -24,6 +24,7 @@ from tests.factories import (
     SegmentFactory,
     UnitFactory,
 )
+from tests.utils import totals
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -41,10 +42,6 @@ LISTS = [
 def rows(response) -> list:
     assert response.status_code == 200
     return [obj for obj, _cells in response.context["table"]]
-
-
-def totals(response) -> dict[str, Decimal | int]:
-    return {total.key: value for total, value in response.context["totals"]}
 
 
 def csv_rows(response) -> list[list[str]]:
