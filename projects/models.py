@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.fields import MoneyField, yuan
+from aidledger.fields import MoneyField, money_sum, yuan
 from aidledger.models import Body, Member, end_not_before_start, one_of
 from aidledger.numbers import percent
 from pairings.models import Unit
@@ -200,9 +200,7 @@ class Funding(models.Model):
             )
         if self.amount is None:
             return
-        from projects.selectors import disbursed_total
-
-        disbursed = disbursed_total(funding_id=self.pk)
+        disbursed = self.disbursements.aggregate(total=money_sum("amount"))["total"]
         if self.amount < disbursed:
             raise ValidationError(
                 {
