@@ -19,6 +19,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class MonthInput(forms.DateInput):
+    """A browser month picker: sends and shows "2024-03"."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
 class SearchFilter(django_filters.CharFilter):
     """A list's free-text `q`: rows where any of `fields` contains the text.
 

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
+from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter, batches, bodies
 from pairings.models import Unit
 from projects import selectors
 from projects.models import (
@@ -24,15 +24,6 @@ from projects.models import (
     Sector,
     Segment,
 )
-
-
-class MonthInput(forms.DateInput):
-    """A browser month picker: sends and shows "2024-03"."""
-
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m")
 
 
 class YearFilter(django_filters.NumberFilter):
