@@ -13,6 +13,15 @@ from aidledger.filters import bodies
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
 
+class LedgerAdmin(admin.ModelAdmin):
+    """The base of every model admin in the ledger.
+
+    Behaviour that every ledger admin shares (who may change which record, change history,
+    protection against lost updates, evidence files, import) is added here once, as mixins
+    of this class, never per model.
+    """
+
+
 class CompactInline(admin.TabularInline):
     """A table of rows on a parent's page: long text fields as small boxes, so the rows fit
     the screen and a clerk can enter many in a row."""
@@ -63,7 +72,7 @@ admin.site.index_title = _("Ledger data")
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(LedgerAdmin):
     list_display = ["name", "helper_place", "helped_place", "plan_start", "plan_end"]
     search_fields = ["name", "helper_place", "helped_place"]
 
@@ -99,7 +108,7 @@ class BodyInline(CompactInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(LedgerAdmin):
     list_display = ["name", "number", "programme", "start_date", "end_date", "leader"]
     list_filter = ["programme"]
     list_select_related = ["programme", "leader"]
@@ -109,7 +118,7 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(LedgerAdmin):
     list_display = ["name", "kind", "batch", "position", "member_count"]
     list_filter = ["kind", "batch"]
     list_select_related = ["batch"]
@@ -163,7 +172,7 @@ class BodyListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(LedgerAdmin):
     list_display = [
         "name",
         "batch",

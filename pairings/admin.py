@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin
+from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin, LedgerAdmin
 from aidledger.models import Programme
 from pairings.models import (
     NEGATIVE_PARTICIPANTS,
@@ -51,7 +51,7 @@ def titled(title) -> type[admin.ChoicesFieldListFilter]:
 
 
 @admin.register(Unit)
-class UnitAdmin(CarryOverMixin, admin.ModelAdmin):
+class UnitAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("programme", "side", "kind", "area")
     list_display = ["name", "side", "kind", "area", "contact_person", "phone", "programme"]
     list_filter = ["side", "kind", "programme"]
@@ -174,7 +174,7 @@ class ExchangeLinkInline(LinkInline):
 
 
 @admin.register(Pairing)
-class PairingAdmin(BodyChoicesMixin, CarryOverMixin, admin.ModelAdmin):
+class PairingAdmin(BodyChoicesMixin, CarryOverMixin, LedgerAdmin):
     carry_over = ("signed_on", "agreement", "responsible_body")
     list_display = [
         "helper",
@@ -276,7 +276,7 @@ class ExchangeForm(forms.ModelForm):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(BodyChoicesMixin, CarryOverMixin, admin.ModelAdmin):
+class ExchangeAdmin(BodyChoicesMixin, CarryOverMixin, LedgerAdmin):
     carry_over = ("date", "kind", "place", "lead_body")
     form = ExchangeForm
     list_display = [
@@ -313,7 +313,7 @@ class ExchangeAdmin(BodyChoicesMixin, CarryOverMixin, admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(CarryOverMixin, admin.ModelAdmin):
+class MentorshipAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("mentor", "mentee_unit", "start_date")
     list_display = [
         "mentor",

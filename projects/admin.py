@@ -11,7 +11,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin, CompactInline
+from aidledger.admin import (
+    BodyChoicesMixin,
+    BodyListFilter,
+    CarryOverMixin,
+    CompactInline,
+    LedgerAdmin,
+)
 from aidledger.fields import money_sum
 from aidledger.listing import display
 from projects import selectors, services
@@ -200,7 +206,7 @@ class IndicatorInline(CompactInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(BodyChoicesMixin, admin.ModelAdmin):
+class ProjectAdmin(BodyChoicesMixin, LedgerAdmin):
     list_display = [
         "code",
         "name",
@@ -275,7 +281,7 @@ class ProjectAdmin(BodyChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(CarryOverMixin, admin.ModelAdmin):
+class FundingAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("project", "source", "year")
     form = FundingForm
     list_display = [
@@ -310,7 +316,7 @@ class FundingAdmin(CarryOverMixin, admin.ModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(CarryOverMixin, admin.ModelAdmin):
+class DisbursementAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("funding", "paid_on", "payee")
     form = DisbursementForm
     list_display = ["paid_on", "project", "funding", "amount_yuan", "payee", "voucher_number"]
@@ -328,7 +334,7 @@ class DisbursementAdmin(CarryOverMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CarryOverMixin, admin.ModelAdmin):
+class IndicatorAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("project", "as_of")
     list_display = ["name", "project", "unit", "baseline", "target", "actual", "as_of"]
     list_filter = ["project__sector"]
@@ -339,14 +345,14 @@ class IndicatorAdmin(CarryOverMixin, admin.ModelAdmin):
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(LedgerAdmin):
     list_display = ["name", "industry", "position"]
     list_filter = ["industry"]
     search_fields = ["name"]
 
 
 @admin.register(InvestmentLead)
-class InvestmentLeadAdmin(BodyChoicesMixin, admin.ModelAdmin):
+class InvestmentLeadAdmin(BodyChoicesMixin, LedgerAdmin):
     list_display = [
         "company",
         "city",
@@ -386,8 +392,9 @@ class InvestmentLeadAdmin(BodyChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "operator", "address", "total_sales"]
+class OutletAdmin(BodyChoicesMixin, LedgerAdmin):
+    list_display = ["name", "operator", "address", "responsible_body", "total_sales"]
+    list_select_related = ["responsible_body__batch"]
     search_fields = ["name", "operator"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
@@ -399,7 +406,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(CarryOverMixin, admin.ModelAdmin):
+class SaleAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("outlet", "period")
     list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount_yuan"]
     list_filter = ["outlet", "product", "period"]

@@ -431,7 +431,12 @@ def load() -> dict[str, int]:
     outlets = {}
     for name, operator in OUTLETS:
         outlets[name], _ = Outlet.objects.update_or_create(
-            name=name, defaults={"operator": operator, "notes": "门店据报道；经营者为示例数据。"}
+            name=name,
+            defaults={
+                "operator": operator,
+                "responsible_body": bodies[INDUSTRY],
+                "notes": "门店据报道；经营者为示例数据。",
+            },
         )
     for outlet_index, outlet in enumerate(outlets.values()):
         for month_index, month in enumerate(SALE_MONTHS):

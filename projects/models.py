@@ -467,6 +467,15 @@ class Outlet(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     operator = models.CharField(_("operator"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    responsible_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outlets",
+        verbose_name=_("responsible body"),
+        help_text=_("The working group that keeps this outlet's sales in the ledger."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
