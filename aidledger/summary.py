@@ -25,11 +25,13 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 
 from aidledger.fields import money_sum
 from aidledger.models import Batch, Body, BodyKind, Member, MemberRole
-from aidledger.numbers import percent
+from aidledger.numbers import percent, wan
 from pairings import selectors as pairing_selectors
 from pairings.models import (
     Exchange,
@@ -91,9 +93,17 @@ class Money:
 
 
 @dataclass(frozen=True)
+class BatchFigure:
+    pk: int
+    number: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Members:
     total: int
-    by_batch: list[Figure]  # key: the batch's primary key
+    by_batch: list[BatchFigure]
 
 
 @dataclass(frozen=True)
@@ -243,7 +253,7 @@ def _members(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Me
     batches = Batch.objects.filter(start_date__lte=as_of).order_by("number")
     if batch is not None:
         batches = batches.filter(pk=batch.pk)
-    by_batch = [Figure(str(b.pk), b.name, counts.get(b.pk, 0)) for b in batches]
+    by_batch = [BatchFigure(b.pk, b.number, b.name, counts.get(b.pk, 0)) for b in batches]
     return Members(sum(counts.values()), by_batch)
 
 
@@ -533,3 +543,171 @@ def ledger_summary(
         investment=_investment(as_of, batch, body),
         sales=_sales(as_of, batch, body),
     )
+
+
+def _money(amount: Decimal) -> str:
+    """Money for scripts: a string with two decimals ("10000000.00"), never a float."""
+    return f"{amount:.2f}"
+
+
+def as_json(summary: Summary) -> dict:
+    """The summary under stable keys for scripts: counts as integers, money as strings."""
+    funds = summary.funds
+    rate = funds.total.rate
+    return {
+        "as_of": summary.as_of.isoformat(),
+        "batch": summary.batch.number if summary.batch else None,
+        "body": summary.body.name if summary.body else None,
+        "members": {
+            "total": summary.members.total,
+            "by_batch": {str(figure.number): figure.count for figure in summary.members.by_batch},
+        },
+        "bodies": {figure.key: figure.count for figure in summary.bodies},
+        "pairings": {
+            "total": summary.pairings.total,
+            "by_category": {f.key: f.count for f in summary.pairings.by_category},
+        },
+        "exchanges": {
+            "total": summary.exchanges.total,
+            "by_kind": {f.key: f.count for f in summary.exchanges.by_kind},
+            "hospital_visits": summary.exchanges.hospital_visits,
+            "new_techniques": summary.exchanges.new_techniques,
+        },
+        "mentorships": {
+            "mentors": summary.mentorships.mentors,
+            "mentees": summary.mentorships.mentees,
+            "mentorships": summary.mentorships.mentorships,
+        },
+        "projects": {
+            "total": summary.projects.total,
+            "by_sector": {f.key: f.count for f in summary.projects.by_sector},
+            "by_status": {f.key: f.count for f in summary.projects.by_status},
+        },
+        "funds": {
+            "planned": _money(funds.total.planned),
+            "disbursed": _money(funds.total.disbursed),
+            "execution_rate": None if rate is None else f"{rate:.1f}",
+            "by_source": {
+                line.key: {"planned": _money(line.planned), "disbursed": _money(line.disbursed)}
+                for line in funds.by_source
+            },
+            "by_sector": {
+                line.key: {"planned": _money(line.planned), "disbursed": _money(line.disbursed)}
+                for line in funds.by_sector
+            },
+            "by_project": {
+                project.code: {
+                    "name": project.name,
+                    "planned": _money(project.planned),
+                    "disbursed": _money(project.disbursed),
+                }
+                for project in funds.by_project
+            },
+        },
+        "indicators": [
+            {
+                "project": line.project_code,
+                "name": line.name,
+                "unit": line.unit,
+                "target": f"{line.target.normalize():f}",
+                "actual": None if line.actual is None else f"{line.actual.normalize():f}",
+                "as_of": line.measured_on.isoformat() if line.measured_on else None,
+            }
+            for line in summary.indicators.lines
+        ],
+        "investment": {
+            **{STAGE_KEYS[f.key]: f.count for f in summary.investment.stages},
+            "registered_capital": _money(summary.investment.registered_capital),
+            "planned_investment": _money(summary.investment.planned_investment),
+        },
+        "sales": {
+            "total": _money(summary.sales.total),
+            "by_outlet": {name: _money(amount) for _pk, name, amount in summary.sales.by_outlet},
+            "by_product": {key: _money(amount) for key, _label, amount in summary.sales.by_product},
+        },
+    }
+
+
+# Measure words differ by category in Chinese (个部门, 所学校): one message per category.
+CATEGORY_PHRASES = {
+    UnitKind.DEPARTMENT: lambda n: ngettext(
+        "%(count)d municipal department", "%(count)d municipal departments", n
+    ),
+    UnitKind.TOWNSHIP: lambda n: ngettext(
+        "%(count)d township (subdistrict)", "%(count)d townships (subdistricts)", n
+    ),
+    UnitKind.SCHOOL: lambda n: ngettext("%(count)d school", "%(count)d schools", n),
+    UnitKind.HOSPITAL: lambda n: ngettext("%(count)d hospital", "%(count)d hospitals", n),
+    UnitKind.ENTERPRISE: lambda n: ngettext("%(count)d enterprise", "%(count)d enterprises", n),
+    UnitKind.ASSOCIATION: lambda n: ngettext("%(count)d association", "%(count)d associations", n),
+    UnitKind.OTHER: lambda n: ngettext("%(count)d other unit", "%(count)d other units", n),
+}
+
+
+def briefing(summary: Summary) -> str:
+    """A short briefing in the words of the report (in the active language), one paragraph
+    per part, figures in 万元 with one decimal."""
+    pairings = [
+        CATEGORY_PHRASES[figure.key](figure.count) % {"count": figure.count}
+        for figure in summary.pairings.by_category
+        if figure.count
+    ]
+    funds, investment = summary.funds, summary.investment
+    lines = [
+        gettext("As of %(date)s:") % {"date": date_format(summary.as_of, "DATE_FORMAT")},
+        gettext(
+            "%(units)s have paired with their counterparts (%(total)d pairings in force); "
+            "%(exchanges)d exchanges held. %(mentors)d members mentor %(mentees)d cadres."
+        )
+        % {
+            "units": gettext(", ").join(pairings) if pairings else gettext("No units"),
+            "total": summary.pairings.total,
+            "exchanges": summary.exchanges.total,
+            "mentors": summary.mentorships.mentors,
+            "mentees": summary.mentorships.mentees,
+        },
+        gettext(
+            "Hospitals: %(visits)d mutual visits; %(techniques)d new techniques or projects "
+            "introduced."
+        )
+        % {
+            "visits": summary.exchanges.hospital_visits,
+            "techniques": summary.exchanges.new_techniques,
+        },
+        gettext(
+            "Funds: %(planned)s 万元 planned for %(projects)d projects, %(disbursed)s 万元 "
+            "disbursed (execution rate %(rate)s)."
+        )
+        % {
+            "planned": wan(funds.total.planned, 1),
+            "projects": summary.projects.total,
+            "disbursed": wan(funds.total.disbursed, 1),
+            "rate": "—" if funds.total.rate is None else f"{funds.total.rate:.1f}%",
+        },
+    ]
+    named = [
+        gettext("%(name)s %(amount)s 万元") % {"name": p.name, "amount": wan(p.planned, 1)}
+        for p in funds.by_project[:3]
+    ]
+    if named:
+        lines.append(gettext("Largest: %(projects)s.") % {"projects": gettext(", ").join(named)})
+    lines.append(
+        gettext(
+            "Investment: %(visited)d companies visited, %(invited)d invited, %(leaders)d "
+            "visited by leaders, %(intent)d with intent to sign, %(registered)d registered with "
+            "%(capital)s 万元 of registered capital."
+        )
+        % {
+            "visited": investment.count("visited_on"),
+            "invited": investment.count("invited_on"),
+            "leaders": investment.count("leader_visit_on"),
+            "intent": investment.count("intent_on"),
+            "registered": investment.count("registered_on"),
+            "capital": wan(investment.registered_capital, 1),
+        }
+    )
+    lines.append(
+        gettext("Consumer assistance: %(sales)s 万元 of sales at %(outlets)d outlets.")
+        % {"sales": wan(summary.sales.total, 1), "outlets": len(summary.sales.by_outlet)}
+    )
+    return "\n".join(lines)

@@ -1,9 +1,9 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
-from aidledger import navigation
+from aidledger import navigation, numbers
 from aidledger.listing import display
 
 register = template.Library()
@@ -16,11 +16,12 @@ def cell(value: Any, kind: str = "text") -> str:
 
 
 @register.filter
-def wan(value: Any) -> str:
-    """Decimal yuan as 万元 (ten thousand yuan) for summaries: 10,000,000.00 → 1,000.00."""
+def wan(value: Any, places: int = 2) -> str:
+    """Decimal yuan as 万元 (ten thousand yuan) for summaries: 10,000,000.00 → 1,000.00;
+    `|wan:1` gives one decimal, as the report writes 万元."""
     if not isinstance(value, Decimal):
         return display(value)
-    return f"{(value / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    return numbers.wan(value, int(places))
 
 
 @register.simple_tag(takes_context=True)
