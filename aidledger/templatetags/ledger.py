@@ -29,3 +29,9 @@ def site_navigation(context: template.Context) -> tuple[list, list]:
     """(sections, pages of the current section) for the header; see aidledger.navigation."""
     request = context.get("request")  # absent on the bare 500 page
     return navigation.navigation(request.path) if request else ([], [])
+
+
+@register.filter
+def item(mapping: dict, key: Any) -> Any:
+    """`mapping[key]` for a key held in a variable: {{ links.by_kind|item:figure.key }}."""
+    return mapping.get(key, "")
