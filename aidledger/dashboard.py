@@ -176,15 +176,15 @@ def chart_data(summary: Summary) -> dict[str, Any]:
     return {
         "months": [month.strftime("%Y-%m") for month in months],
         "disbursed_by_month": {
-            "label": gettext("disbursed (万元)"),
+            "label": gettext("disbursed, 10,000 yuan"),
             "data": [_wan(paid.get(month, Decimal(0))) for month in months],
         },
         "by_sector": {
             "labels": [str(line.label) for line in sectors],
             "planned": [_wan(line.planned) for line in sectors],
             "disbursed": [_wan(line.disbursed) for line in sectors],
-            "planned_label": str(pgettext_lazy("money", "planned (万元)")),
-            "disbursed_label": gettext("disbursed (万元)"),
+            "planned_label": str(pgettext_lazy("money", "planned, 10,000 yuan")),
+            "disbursed_label": gettext("disbursed, 10,000 yuan"),
         },
         "exchanges_by_month": [
             {

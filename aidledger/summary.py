@@ -675,8 +675,8 @@ def briefing(summary: Summary) -> str:
             "techniques": summary.exchanges.new_techniques,
         },
         gettext(
-            "Funds: %(planned)s 万元 planned for %(projects)d projects, %(disbursed)s 万元 "
-            "disbursed (execution rate %(rate)s)."
+            "Funds: %(planned)s × 10,000 yuan planned for %(projects)d projects, %(disbursed)s × "
+            "10,000 yuan disbursed (execution rate %(rate)s)."
         )
         % {
             "planned": wan(funds.total.planned, 1),
@@ -686,7 +686,7 @@ def briefing(summary: Summary) -> str:
         },
     ]
     named = [
-        gettext("%(name)s %(amount)s 万元") % {"name": p.name, "amount": wan(p.planned, 1)}
+        gettext("%(name)s %(amount)s × 10,000 yuan") % {"name": p.name, "amount": wan(p.planned, 1)}
         for p in funds.by_project[:3]
     ]
     if named:
@@ -695,7 +695,7 @@ def briefing(summary: Summary) -> str:
         gettext(
             "Investment: %(visited)d companies visited, %(invited)d invited, %(leaders)d "
             "visited by leaders, %(intent)d with intent to sign, %(registered)d registered with "
-            "%(capital)s 万元 of registered capital."
+            "%(capital)s × 10,000 yuan of registered capital."
         )
         % {
             "visited": investment.count("visited_on"),
@@ -707,7 +707,7 @@ def briefing(summary: Summary) -> str:
         }
     )
     lines.append(
-        gettext("Consumer assistance: %(sales)s 万元 of sales at %(outlets)d outlets.")
+        gettext("Consumer assistance: %(sales)s × 10,000 yuan of sales at %(outlets)d outlets.")
         % {"sales": wan(summary.sales.total, 1), "outlets": len(summary.sales.by_outlet)}
     )
     return "\n".join(lines)
