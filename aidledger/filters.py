@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.models import Batch, Body, Member, MemberRole
+from pairings.models import Mentorship
+from pairings.selectors import mentorship_started_by
 
 
 class DateInput(forms.DateInput):
@@ -93,10 +95,13 @@ class MemberFilter(django_filters.FilterSet):
     active_on = django_filters.DateFilter(
         label=_("active on"), method="filter_active_on", widget=DateInput()
     )
+    mentoring_by = django_filters.DateFilter(
+        label=_("mentoring by"), method="filter_mentoring_by", widget=DateInput()
+    )
 
     class Meta:
         model = Member
-        fields = ["q", "batch", "body", "role", "active_on"]
+        fields = ["q", "batch", "body", "role", "active_on", "mentoring_by"]
 
     def _has_role(self, **lookups) -> Exists:
         # One subquery for body and role together: "组长 of 产业扶持组" must be one role row,
@@ -119,3 +124,8 @@ class MemberFilter(django_filters.FilterSet):
             Q(active_from__isnull=True) | Q(active_from__lte=value),
             Q(active_until__isnull=True) | Q(active_until__gte=value),
         )
+
+    def filter_mentoring_by(self, queryset: QuerySet[Member], name: str, value) -> QuerySet:
+        """Members who had begun mentoring a cadre by that date (the summary's mentors)."""
+        started = Mentorship.objects.filter(mentorship_started_by(value), mentor=OuterRef("pk"))
+        return queryset.filter(Exists(started))

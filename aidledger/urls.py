@@ -7,6 +7,7 @@ from aidledger.middleware import role_not_required
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("summary.csv", views.summary_export, name="summary-export"),
     *views.MemberListView.urls("members/", name="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("pairings/", include("pairings.urls")),

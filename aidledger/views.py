@@ -1,22 +1,56 @@
 """The team's pages: the overview, the members list and export, a member's page."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from aidledger import selectors
+from aidledger import dashboard, selectors
+from aidledger.dashboard import SummaryForm
+from aidledger.exports import csv_chunks, csv_response
 from aidledger.filters import MemberFilter
 from aidledger.listing import Column, LedgerListView
 from aidledger.models import Member, RoleKind
+from aidledger.summary import Summary, ledger_summary
+
+
+def _summary_for(request: HttpRequest) -> tuple[SummaryForm, Summary | None]:
+    form = SummaryForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    cleaned = form.cleaned_data if form.is_bound else {}
+    return form, ledger_summary(
+        as_of=cleaned.get("as_of") or timezone.localdate(),
+        batch=cleaned.get("batch"),
+        body=cleaned.get("body"),
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "aidledger/home.html", {"programmes": selectors.team_overview()})
+    """The summary as of a date (截至目前) with its charts, and the team's structure."""
+    form, summary = _summary_for(request)
+    context = {"form": form, "summary": summary, "programmes": selectors.team_overview()}
+    if summary is not None:
+        context |= {"links": dashboard.links(summary), "charts": dashboard.chart_data(summary)}
+    return render(request, "aidledger/home.html", context)
+
+
+def summary_export(request: HttpRequest) -> HttpResponseBase:
+    """The dashboard's figures as CSV, the as-of date and filters at the top."""
+    _form, summary = _summary_for(request)
+    if summary is None:
+        # Never export figures for filters that could not be read: show the errors.
+        return redirect(f"{reverse('home')}?{request.GET.urlencode()}")
+    header = [gettext("Ledger summary as of"), summary.as_of]
+    chunks = csv_chunks(header, dashboard.csv_rows(summary), chunk_rows=settings.EXPORT_CHUNK_ROWS)
+    return csv_response(f"{gettext('Ledger summary')}-{summary.as_of:%Y%m%d}.csv", chunks)
 
 
 def _roles(member: Member) -> list[str]:

@@ -23,6 +23,7 @@ from pairings.models import (
     UnitKind,
     UnitSide,
 )
+from pairings.selectors import active_on, mentorship_started_by
 
 
 def _linked_unit() -> LinkedFilter:
@@ -68,14 +69,22 @@ class PairingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=PairingStatus.choices, empty_label=_("All")
     )
+    active_on = django_filters.DateFilter(
+        label=pgettext_lazy("of a pairing", "active on"),
+        method="filter_active_on",
+        widget=DateInput(),
+    )
     unit = _linked_unit()
 
     class Meta:
         model = Pairing
-        fields = ["q", "batch", "category", "body", "status", "unit"]
+        fields = ["q", "batch", "category", "body", "status", "active_on", "unit"]
 
     def filter_unit(self, queryset: QuerySet[Pairing], name: str, value: Unit) -> QuerySet[Pairing]:
         return queryset.filter(Q(helper=value) | Q(helped=value))
+
+    def filter_active_on(self, queryset: QuerySet[Pairing], name: str, value) -> QuerySet:
+        return queryset.filter(active_on(value))
 
 
 class ExchangeFilter(django_filters.FilterSet):
@@ -185,6 +194,9 @@ class MentorshipFilter(django_filters.FilterSet):
         field_name="mentee_unit__kind",
         empty_label=_("All"),
     )
+    started_by = django_filters.DateFilter(
+        label=_("started by"), method="filter_started_by", widget=DateInput()
+    )
     active_on = django_filters.DateFilter(
         # Not the members' "active on" (在岗日期): the mentorship runs on that day.
         label=pgettext_lazy("of a mentorship", "active on"),
@@ -196,13 +208,16 @@ class MentorshipFilter(django_filters.FilterSet):
 
     class Meta:
         model = Mentorship
-        fields = ["q", "batch", "body", "kind", "active_on", "mentor", "unit"]
+        fields = ["q", "batch", "body", "kind", "started_by", "active_on", "mentor", "unit"]
 
     def filter_body(
         self, queryset: QuerySet[Mentorship], name: str, value: Body
     ) -> QuerySet[Mentorship]:
         roles = MemberRole.objects.filter(member=OuterRef("mentor"), body=value)
         return queryset.filter(Exists(roles))
+
+    def filter_started_by(self, queryset: QuerySet[Mentorship], name: str, value) -> QuerySet:
+        return queryset.filter(mentorship_started_by(value))
 
     def filter_active_on(self, queryset: QuerySet[Mentorship], name: str, value) -> QuerySet:
         return queryset.filter(

@@ -1,8 +1,10 @@
 """Queries that the pairings pages, exports and (later) the summary share."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit, UnitKind
 
@@ -22,6 +24,25 @@ def pairing_list() -> QuerySet[Pairing]:
     return Pairing.objects.select_related("helper", "helped", "responsible_body__batch").annotate(
         exchange_count=Count("exchange_links")
     )
+
+
+def active_on(date: datetime.date) -> Q:
+    """Pairings in force on `date`: signed by then and not ended before it (the end day counts)."""
+    return Q(signed_on__lte=date) & (Q(ended_on__isnull=True) | Q(ended_on__gte=date))
+
+
+def mentorship_started_by(date: datetime.date) -> Q:
+    """Mentorships begun on or before `date`: the cadres the team has mentored by then."""
+    return Q(start_date__lte=date)
+
+
+def distinct_mentees() -> Count:
+    """How many people the mentorships mentor: a mentee is a name within a unit, so a cadre
+    with two mentors counts once."""
+    person = Concat(
+        Cast("mentee_unit_id", CharField()), Value("|"), "mentee_name", output_field=CharField()
+    )
+    return Count(person, distinct=True)
 
 
 def category_counts(pairings: QuerySet[Pairing]) -> list[tuple[str, str, int]]:

@@ -175,7 +175,10 @@ class MentorshipListView(LedgerListView):
     filterset_class = MentorshipFilter
     default_sort = "mentor"
     # "30 members mentor 54 cadres": the mentors behind the filtered rows.
-    totals = (Total("mentors", _("mentors"), Count("mentor", distinct=True), kind="number"),)
+    totals = (
+        Total("mentors", _("mentors"), Count("mentor", distinct=True), kind="number"),
+        Total("mentees", _("mentees"), selectors.distinct_mentees(), kind="number"),
+    )
     columns = (
         Column("mentor", _("mentor"), "mentor.name", sort="mentor__name"),
         Column("batch", _("batch"), "mentor.batch.name", sort="mentor__batch__number"),

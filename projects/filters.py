@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter, batches, bodies
@@ -90,10 +90,16 @@ class ProjectFilter(ProjectScopedFilter):
         placeholder=_("code, name or implementing unit"),
         fields=("code", "name", "implementing_unit", "description"),
     )
+    started_by = django_filters.DateFilter(
+        label=_("started by"), method="filter_started_by", widget=DateInput()
+    )
 
     class Meta:
         model = Project
-        fields = ["q", "sector", "status", "body", "batch", "township"]
+        fields = ["q", "sector", "status", "body", "batch", "township", "started_by"]
+
+    def filter_started_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(selectors.project_started_by(value))
 
 
 class FundingFilter(ProjectScopedFilter):
@@ -106,10 +112,27 @@ class FundingFilter(ProjectScopedFilter):
         label=_("source"), choices=FundingSource.choices, empty_label=_("All")
     )
     year = YearFilter(label=_("year"), field_name="year")
+    planned_by = django_filters.DateFilter(
+        label=_("planned by"), method="filter_planned_by", widget=DateInput()
+    )
 
     class Meta:
         model = Funding
-        fields = ["q", "project", "source", "year", "sector", "status", "body", "batch", "township"]
+        fields = [
+            "q",
+            "project",
+            "source",
+            "year",
+            "planned_by",
+            "sector",
+            "status",
+            "body",
+            "batch",
+            "township",
+        ]
+
+    def filter_planned_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(selectors.planned_by(value))
 
 
 class DisbursementFilter(ProjectScopedFilter):
@@ -151,10 +174,13 @@ class IndicatorFilter(ProjectScopedFilter):
         placeholder=_("indicator or project"), fields=("name", "project__code", "project__name")
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
+    measured_by = django_filters.DateFilter(
+        label=_("measured by"), field_name="as_of", lookup_expr="lte", widget=DateInput()
+    )
 
     class Meta:
         model = Indicator
-        fields = ["q", "project", "sector", "body", "batch"]
+        fields = ["q", "project", "sector", "body", "batch", "measured_by"]
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -176,19 +202,39 @@ class LeadFilter(django_filters.FilterSet):
         choices=lambda: [(c, c) for c in selectors.cities()],
         empty_label=_("All"),
     )
+    reached_by = django_filters.DateFilter(
+        label=_("reached by"), method="filter_reached_by", widget=DateInput()
+    )
     body = django_filters.ModelChoiceFilter(
         label=_("followed by body"),
         queryset=bodies(),
         field_name="follower_body",
         empty_label=_("All"),
     )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("batch"),
+        queryset=batches(),
+        field_name="follower_body__batch",
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = InvestmentLead
-        fields = ["q", "stage", "industry", "segment", "city", "body"]
+        fields = ["q", "stage", "reached_by", "industry", "segment", "city", "body", "batch"]
 
     def filter_stage(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if self.form.cleaned_data.get("reached_by"):
+            return queryset  # filter_reached_by applies the stage and its date together
         return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_reached_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Leads that reached the chosen stage (any stage, without one) on or before the date."""
+        if stage := self.form.cleaned_data.get("stage"):
+            return queryset.filter(selectors.reached_by(stage, value))
+        reached_any = Q()
+        for field, _label in STAGES:
+            reached_any |= selectors.reached_by(field, value)
+        return queryset.filter(reached_any)
 
 
 class SaleFilter(django_filters.FilterSet):
@@ -213,6 +259,19 @@ class SaleFilter(django_filters.FilterSet):
         widget=MonthInput(),
     )
 
+    body = django_filters.ModelChoiceFilter(
+        label=_("responsible body"),
+        queryset=bodies(),
+        field_name="outlet__responsible_body",
+        empty_label=_("All"),
+    )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("batch"),
+        queryset=batches(),
+        field_name="outlet__responsible_body__batch",
+        empty_label=_("All"),
+    )
+
     class Meta:
         model = Sale
-        fields = ["outlet", "product", "period_from", "period_to"]
+        fields = ["outlet", "product", "period_from", "period_to", "body", "batch"]

@@ -6,6 +6,7 @@ both sums. All sums are over MoneyField columns, so they are integer fen in the 
 exact Decimal yuan here.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,11 +55,43 @@ def disbursed_total(*, funding_id: int, exclude: Iterable[int] = ()) -> Decimal:
     return rows.aggregate(total=money_sum("amount"))["total"]
 
 
-def with_money(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """Projects annotated with `planned`, `disbursed` and `remaining` (Decimal yuan)."""
+def project_started_by(date: datetime.date) -> Q:
+    """Projects under way by `date`: started on or before it. A project without a start date
+    cannot be placed in time and always counts (a plan not yet dated)."""
+    return Q(start_date__lte=date) | Q(start_date__isnull=True)
+
+
+def planned_by(date: datetime.date) -> Q:
+    """Funding lines planned by `date`: approved on or before it; a line without an approval
+    date counts from its budget year."""
+    return Q(approved_on__lte=date) | Q(approved_on__isnull=True, year__lte=date.year)
+
+
+def paid_by(date: datetime.date) -> Q:
+    """Disbursements paid on or before `date`."""
+    return Q(paid_on__lte=date)
+
+
+def reached_by(stage: str, date: datetime.date) -> Q:
+    """Investment leads that reached `stage` (a STAGES field) on or before `date`."""
+    return Q(**{f"{stage}__lte": date})
+
+
+def with_money(
+    projects: QuerySet[Project], *, as_of: datetime.date | None = None
+) -> QuerySet[Project]:
+    """Projects annotated with `planned`, `disbursed` and `remaining` (Decimal yuan); with
+    `as_of`, only the money planned and paid by that date."""
+    fundings = Funding.objects.filter(project=OuterRef("pk"))
+    disbursements = Disbursement.objects.filter(project=OuterRef("pk"))
+    if as_of is not None:
+        fundings, disbursements = (
+            fundings.filter(planned_by(as_of)),
+            disbursements.filter(paid_by(as_of)),
+        )
     return projects.annotate(
-        planned=_sum_of(Funding.objects.filter(project=OuterRef("pk")), group_by="project"),
-        disbursed=_sum_of(Disbursement.objects.filter(project=OuterRef("pk")), group_by="project"),
+        planned=_sum_of(fundings, group_by="project"),
+        disbursed=_sum_of(disbursements, group_by="project"),
         remaining=money_difference("planned", "disbursed"),
     )
 
@@ -87,9 +120,15 @@ def lead_list() -> QuerySet[InvestmentLead]:
     return InvestmentLead.objects.select_related("segment", "follower_body__batch", "follower")
 
 
-def funnel_counts() -> dict[str, Count]:
-    """Count expressions, one per stage: how many leads reached it."""
-    return {field: Count("pk", filter=Q(**{f"{field}__isnull": False})) for field, _label in STAGES}
+def funnel_counts(*, as_of: datetime.date | None = None) -> dict[str, Count]:
+    """Count expressions, one per stage: how many leads reached it (by `as_of`, if given)."""
+    return {
+        field: Count(
+            "pk",
+            filter=Q(**{f"{field}__isnull": False}) if as_of is None else reached_by(field, as_of),
+        )
+        for field, _label in STAGES
+    }
 
 
 def sale_list() -> QuerySet[Sale]:

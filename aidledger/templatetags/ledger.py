@@ -1,10 +1,10 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.apps import apps
 
-from aidledger import navigation, permissions
+from aidledger import navigation, numbers, permissions
 from aidledger.listing import display
 
 register = template.Library()
@@ -17,11 +17,12 @@ def cell(value: Any, kind: str = "text") -> str:
 
 
 @register.filter
-def wan(value: Any) -> str:
-    """Decimal yuan as 万元 (ten thousand yuan) for summaries: 10,000,000.00 → 1,000.00."""
+def wan(value: Any, places: int = 2) -> str:
+    """Decimal yuan as 万元 (ten thousand yuan) for summaries: 10,000,000.00 → 1,000.00;
+    `|wan:1` gives one decimal, as the report writes 万元."""
     if not isinstance(value, Decimal):
         return display(value)
-    return f"{(value / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    return numbers.wan(value, int(places))
 
 
 @register.simple_tag(takes_context=True)
@@ -53,3 +54,9 @@ def may_enter_admin(user: Any) -> bool:
 def may_add(user: Any, model_label: str) -> bool:
     """`{% if user|may_add:"aidledger.programme" %}`: may add records of that model."""
     return permissions.can_add(user, apps.get_model(model_label))
+
+
+@register.filter
+def item(mapping: dict, key: Any) -> Any:
+    """`mapping[key]` for a key held in a variable: {{ links.by_kind|item:figure.key }}."""
+    return mapping.get(key, "")

@@ -112,6 +112,7 @@ ADMIN_MODELS = {
 
 RULES: dict[str, Rule] = {
     "home": PAGE,
+    "summary-export": PAGE,
     "members": PAGE,
     "members-export": PAGE,
     "member-detail": page("aidledger.member"),

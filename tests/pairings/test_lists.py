@@ -180,6 +180,17 @@ def test_pairings_filters(client_logged_in, ledger, params, expected):
     assert helpers(client_logged_in.get(PAIRINGS, params)) == expected
 
 
+def test_pairings_in_force_on_a_date_count_their_end_day(client_logged_in, ledger):
+    def in_force(day: str) -> list[str]:
+        return sorted(helpers(client_logged_in.get(PAIRINGS, {"active_on": day})))
+
+    assert in_force("2021-08-31") == []
+    assert in_force("2021-09-01") == ["荣县旭阳镇"]
+    assert "荣县双石镇" in in_force("2024-06-30")
+    assert "荣县双石镇" not in in_force("2024-07-01")
+    assert len(in_force("2024-07-01")) == 3
+
+
 def test_pairings_filter_by_batch_and_working_group(client_logged_in, ledger):
     response = client_logged_in.get(PAIRINGS, {"batch": ledger["second"].pk})
     assert helpers(response) == ["自贡市牛佛中学", "自贡市第一人民医院", "荣县双石镇"]

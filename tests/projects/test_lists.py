@@ -289,6 +289,13 @@ def test_leads_list_counts_the_funnel_and_capital(client_logged_in, funnel):
         ({"city": "成都"}, 5),
         ({"industry": "energy_chemical"}, 0),
         ({"q": "胜峰"}, 1),
+        # A stage reached by a date (the summary's funnel): the day itself counts.
+        ({"stage": "invited_on", "reached_by": "2023-09-30"}, 0),
+        ({"stage": "invited_on", "reached_by": "2023-10-01"}, 2),
+        ({"stage": "registered_on", "reached_by": "2024-02-29"}, 0),
+        # Without a stage: leads that reached any stage by then.
+        ({"reached_by": "2023-08-31"}, 0),
+        ({"reached_by": "2023-09-01"}, 7),
     ],
 )
 def test_lead_filters(client_logged_in, funnel, params, expected):
@@ -418,3 +425,24 @@ def test_a_stale_or_forged_project_link_shows_an_error_not_every_row(
     assert "project" in response.context["filterset"].errors
     assert response.context["totals"] == []
     assert client_logged_in.get(f"{url}export.csv", {"project": project}).status_code == 302
+
+
+def test_sales_filter_by_the_outlets_working_group_and_batch(client_logged_in):
+    group = BodyFactory()
+    mine = SaleFactory(outlet__responsible_body=group)
+    SaleFactory(outlet__responsible_body=BodyFactory())
+    SaleFactory()  # an outlet nobody keeps
+    by_group = client_logged_in.get("/projects/sales/", {"body": group.pk})
+    assert [sale.pk for sale in rows(by_group)] == [mine.pk]
+    by_batch = client_logged_in.get("/projects/sales/", {"batch": group.batch.pk})
+    assert [sale.pk for sale in rows(by_batch)] == [mine.pk]
+
+
+def test_funding_planned_by_a_date_counts_undated_lines_from_their_year(client_logged_in):
+    approved = FundingFactory(year=2024, approved_on=D(2024, 3, 15))
+    undated = FundingFactory(year=2024, approved_on=None)
+    FundingFactory(year=2025, approved_on=None)
+    early = client_logged_in.get("/projects/funding/", {"planned_by": "2024-03-14"})
+    assert [f.pk for f in rows(early)] == [undated.pk]
+    on_the_day = client_logged_in.get("/projects/funding/", {"planned_by": "2024-03-15"})
+    assert sorted(f.pk for f in rows(on_the_day)) == sorted([approved.pk, undated.pk])
