@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     *views.MemberListView.urls("members/", name="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    *views.ChangeListView.urls("changes/", name="changes"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import template
 
-from aidledger import navigation
+from aidledger import history, navigation
 from aidledger.listing import display
 
 register = template.Library()
@@ -28,3 +28,10 @@ def site_navigation(context: template.Context) -> tuple[list, list]:
     """(sections, pages of the current section) for the header; see aidledger.navigation."""
     request = context.get("request")  # absent on the bare 500 page
     return navigation.navigation(request.path) if request else ([], [])
+
+
+@register.inclusion_tag("aidledger/_change_history.html")
+def change_history(record: Any) -> dict[str, Any]:
+    """The record's "修改记录": who changed what and when, newest first, for any tracked record
+    (a bounded number of queries, whatever the number of changes; see aidledger.history)."""
+    return {"changes": history.record_changes(record) if record is not None else []}
