@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -62,6 +63,19 @@ class LedgerHistory(HistoricalRecords):
     edit) would otherwise write a "changed" row with no change in it, which only hides the
     real changes in the lists of changes.
     """
+
+    def _get_history_user_fields(self):
+        # The library sets the user to NULL when an account is deleted, which would erase who
+        # made each change: an account that changed the ledger cannot be deleted (deactivate it).
+        return {
+            "history_user": models.ForeignKey(
+                settings.AUTH_USER_MODEL,
+                null=True,
+                related_name="+",
+                on_delete=models.PROTECT,
+                verbose_name=_("changed by"),
+            )
+        }
 
     def create_historical_record(self, instance, history_type, using=None):
         if history_type == "~" and not self._changed_since_last_record(instance):
@@ -384,6 +398,7 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields[VERSION_FIELD] = forms.CharField(
+                label="",
                 widget=forms.HiddenInput,
                 required=False,
                 initial=version_of(self.instance, self.version_children),
