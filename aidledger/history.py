@@ -421,7 +421,12 @@ class VersionedFormMixin:
         current = version_of(self.instance, self.version_children)
         if current == loaded:
             return
-        loaded_ids = dict(part.split(":", 1) for part in loaded.split(";") if ":" in part)
+        loaded_ids = _parts(loaded)
+        current_ids = _parts(current)
+        if loaded_ids is None or loaded_ids.keys() != current_ids.keys():
+            raise ValidationError(STALE_FORM, code="stale")
+        if any(int(loaded_ids[key]) > int(current_ids[key]) for key in current_ids):
+            raise ValidationError(STALE_FORM, code="stale")  # a version still to come: forged
         newest = None
         for source, lookups in _version_sources(self.instance, self.version_children):
             row = _latest(source, **lookups)
@@ -431,6 +436,17 @@ class VersionedFormMixin:
         if newest is None:  # not a version this record ever had
             raise ValidationError(STALE_FORM, code="stale")
         raise ValidationError(CHANGED_SINCE, code="changed", params=_who_and_when(newest))
+
+
+def _parts(version: str) -> dict[str, str] | None:
+    """{model key: newest history id} of a version token; None if it is not one."""
+    try:
+        parts = dict(part.split(":", 1) for part in version.split(";"))
+        for value in parts.values():
+            int(value)
+    except ValueError:
+        return None
+    return parts
 
 
 def _who_and_when(row) -> dict[str, str]:

@@ -98,7 +98,8 @@ def test_admin_add_change_and_delete_are_recorded_with_the_user_and_the_fields(c
     assert [c.action for c in (deleted, changed, added)] == ["-", "~", "+"]
     assert fields_of(changed) == {label(Member, "phone"): ("13800000000", "13900000000")}
     assert fields_of(added)[label(Member, "phone")] == ("", "13800000000")
-    assert role_added.action == "+" and role_deleted.action == "-"
+    assert role_added.action == "+"
+    assert role_deleted.action == "-"
     assert str(body.name) in role_added.subject
 
 
@@ -221,11 +222,15 @@ def test_no_bulk_writes_on_tracked_models_in_the_code():
                 if pattern.search(line) and not prose and "update_or_create" not in line:
                     found.append(f"{path}:{number}: {line.strip()}")
     # dict.update() and set.update() are not database writes.
-    found = [f for f in found if not re.search(r"(values|names|kwargs|data|context|fields_cache|\])\.update\(", f)]
+    found = [
+        f
+        for f in found
+        if not re.search(r"(values|names|kwargs|data|context|fields_cache|\])\.update\(", f)
+    ]
     assert found == []
 
 
-# Deletes that would lose money or history are refused ----------------------------------------------
+# Deletes that would lose money or history are refused -------------------------------------------
 
 # Foreign keys that do not protect their target, and why.
 NOT_PROTECT = {
@@ -285,7 +290,7 @@ def test_an_account_that_changed_the_ledger_cannot_be_deleted(clerk):
     assert Member.history.get().history_user == other
 
 
-# Shown to people ------------------------------------------------------------------------------------
+# Shown to people ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", ["member", "pairing", "project"])
@@ -333,7 +338,8 @@ def test_admin_history_page_shows_the_changes_and_refuses_reverting(clerk):
     funding.save()
     url = f"{ADMIN}/projects/funding/{funding.pk}/history/"
     html = clerk.get(url).content.decode()
-    assert "100.00" in html and "150.00" in html
+    assert "100.00" in html
+    assert "150.00" in html
     assert "修改记录" in html
     version = funding.history.last().history_id
     version_url = f"{url}{version}/"
