@@ -554,12 +554,12 @@ def attach_changes(rows: list[dict]) -> None:
                 row["get_absolute_url"] = record_url(
                     model, row["object_id"], instance=instance, exists=row["object_id"] in alive
                 )
-            row["changes"] = [
-                f"{item.label}: {item.old} → {item.new}"
+            # What an added record holds is on its page; the list names what changed.
+            row["changes"] = (
+                [f"{item.label}: {item.old} → {item.new}" for item in change.fields]
                 if change.action == "~"
-                else f"{item.label}: {item.new}"
-                for item in change.fields
-            ]
+                else []
+            )
 
 
 def model_choices() -> list[tuple[str, str]]:

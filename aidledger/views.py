@@ -59,7 +59,7 @@ class ChangeListView(LedgerListView):
     filterset_class = ChangeFilter
     default_sort = "-when"
     columns = (
-        Column("when", _("when"), itemgetter("history_date"), sort="history_date"),
+        Column("when", _("when"), itemgetter("history_date"), sort="history_date", kind="date"),
         Column("user", _("changed by"), itemgetter("user_name")),
         Column("action", _("action"), itemgetter("action_label")),
         Column("type", _("record type"), itemgetter("record_type"), sort="model"),
