@@ -565,3 +565,11 @@ def attach_changes(rows: list[dict]) -> None:
 def model_choices() -> list[tuple[str, str]]:
     """(key, name) of the tracked models, for the recent changes' record type filter."""
     return [(model_key(m), capfirst(m._meta.verbose_name)) for m in tracked_models()]
+
+
+def unlink_members_of_deleted_account(sender, instance, **kwargs) -> None:
+    """Before a login account is deleted, unlink its members one by one (save(), so each
+    member's history records it): Django's SET_NULL would do it with an UPDATE, unrecorded."""
+    for member in instance.members.all():
+        member.user = None
+        member.save(update_fields=["user"])

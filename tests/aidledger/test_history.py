@@ -234,7 +234,7 @@ def test_no_bulk_writes_on_tracked_models_in_the_code():
 
 # Foreign keys that do not protect their target, and why.
 NOT_PROTECT = {
-    ("aidledger.Member", "user"): "a login account may go; the member's record stays",
+    ("aidledger.Member", "user"): "an account may go (unlinked through save(), recorded)",
     ("aidledger.MemberRole", "member"): "a role is part of its member; its history stays",
     ("pairings.ExchangePairing", "exchange"): "a link is part of its exchange; history stays",
 }
@@ -249,6 +249,16 @@ def test_every_foreign_key_of_the_ledger_protects_its_target():
                 if action is not models.PROTECT:
                     loose[(model._meta.label, field.name)] = action.__name__
     assert set(loose) == set(NOT_PROTECT)
+
+
+def test_deleting_a_members_login_account_is_recorded_in_the_members_history():
+    account = UserFactory()
+    member = MemberFactory(user=account)
+    account.delete()
+    member.refresh_from_db()
+    assert member.user is None
+    latest = member.history.first()
+    assert (latest.history_type, latest.user_id) == ("~", None)
 
 
 def test_admin_refuses_deleting_a_project_with_money_and_says_why(clerk):
