@@ -4,16 +4,19 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from aidledger import permissions
 from aidledger.filters import bodies
+from aidledger.history import VERSION_FIELD, VersionedFormMixin
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
 NOT_YOUR_BODY = _(
@@ -158,7 +161,64 @@ class RolePermissionsMixin:
         return RoleCheckedForm
 
 
-class LedgerAdmin(RolePermissionsMixin, admin.ModelAdmin):
+class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
+    """Change history and lost-update protection for every ledger admin.
+
+    - Each record's 历史 page lists its changes as the record pages do ("修改记录": who, when,
+      which fields from what to what, its inline rows' changes included). Reverting to an
+      old version is disabled (SIMPLE_HISTORY_REVERT_DISABLED, and a POST to the version page
+      is refused): it would be a write past the ledger's rules and the roles' permissions.
+    - A change form carries the version it was loaded from; saving it after someone else
+      changed the record (or one of its inline rows) is refused with who and when, and
+      nothing is saved (aidledger.history.VersionedFormMixin).
+    """
+
+    object_history_list_template = "admin/aidledger/change_history_list.html"
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # The list template shows aidledger.history's changes (names, labels, yuan) instead.
+        return None
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def version_children(self) -> tuple[tuple[type[models.Model], str], ...]:
+        """(model, attname of its key to this admin's model) of the inline rows."""
+        children = []
+        for inline in self.inlines:
+            key = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            children.append((inline.model, key.attname))
+        return tuple(children)
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # The hidden version travels with the form's last fieldset (a row the admin hides).
+        *first, (name, options) = fieldsets
+        fields = [f for f in options["fields"] if f != VERSION_FIELD]
+        return [*first, (name, {**options, "fields": [*fields, VERSION_FIELD]})]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        # The version is the form's own field (VersionedFormMixin), not the model's.
+        fields = (
+            kwargs["fields"]
+            if "fields" in kwargs
+            else flatten_fieldsets(self.get_fieldsets(request, obj))
+        )
+        if fields is not None:
+            kwargs["fields"] = [f for f in fields if f != VERSION_FIELD]
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(
+            form.__name__,
+            (VersionedFormMixin, form),
+            {"version_children": self.version_children()},
+        )
+
+
+class LedgerAdmin(RolePermissionsMixin, ChangeHistoryAdminMixin, admin.ModelAdmin):
     """The base of every model admin in the ledger.
 
     Behaviour that every ledger admin shares (who may change which record, change history,

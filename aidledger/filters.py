@@ -4,9 +4,11 @@ from collections.abc import Sequence
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from aidledger import history
 from aidledger.models import Batch, Body, Member, MemberRole
 from pairings.models import Mentorship
 from pairings.selectors import mentorship_started_by
@@ -129,3 +131,33 @@ class MemberFilter(django_filters.FilterSet):
         """Members who had begun mentoring a cadre by that date (the summary's mentors)."""
         started = Mentorship.objects.filter(mentorship_started_by(value), mentor=OuterRef("pk"))
         return queryset.filter(Exists(started))
+
+
+class ChangeFilter(django_filters.FilterSet):
+    """The recent changes' filters. The rows are a union of the historical tables, which
+    cannot be filtered after the union: the filters go into each part of it
+    (aidledger.history.recent_changes)."""
+
+    model = django_filters.ChoiceFilter(
+        label=_("record type"), choices=history.model_choices, empty_label=_("All")
+    )
+    user = django_filters.ModelChoiceFilter(
+        label=_("changed by"),
+        queryset=get_user_model().objects.order_by("username"),
+        empty_label=_("All"),
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("action"), choices=list(history.ACTIONS.items()), empty_label=_("All")
+    )
+    since = django_filters.DateFilter(label=_("from"), widget=DateInput())
+    until = django_filters.DateFilter(label=_("to"), widget=DateInput())
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        data = self.form.cleaned_data
+        return history.recent_changes(
+            model=data.get("model") or "",
+            user=data.get("user"),
+            action=data.get("action") or "",
+            since=data.get("since"),
+            until=data.get("until"),
+        )

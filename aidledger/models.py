@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aidledger.history import LedgerHistory
+
 END_NOT_BEFORE_START = _("The end date cannot be before the start date.")
 
 
@@ -42,6 +44,8 @@ class Programme(models.Model):
     plan_document = models.CharField(_("plan document"), max_length=200, blank=True)
     started_on = models.DateField(_("assistance began"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("programme")
@@ -79,6 +83,8 @@ class Batch(models.Model):
         verbose_name=_("leader"),
         help_text=_("The team leader (领队), a member of this batch."),
     )
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("batch")
@@ -139,6 +145,8 @@ class Body(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in lists; smaller comes first.")
     )
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("body")
@@ -202,6 +210,8 @@ class Member(models.Model):
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_until = models.DateField(_("active until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("member")
@@ -271,6 +281,8 @@ class MemberRole(models.Model):
         Body, on_delete=models.PROTECT, related_name="roles", verbose_name=_("body")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("role")

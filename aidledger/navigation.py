@@ -50,6 +50,7 @@ SECTIONS = (
             Link(_("Consumer-assistance sales"), "sales"),
         ),
     ),
+    Section(_("Recent changes"), "changes", "/changes/"),
 )
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "simple_history",
     "aidledger",
     "pairings",
     "projects",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # Then reading needs a role (aidledger.permissions): a 403 page says whom to ask.
     "aidledger.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Change history (django-simple-history) records the logged-in user who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -175,3 +178,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Change history (django-simple-history). Reverting from the admin's history page is a write
+# that would bypass the ledger's rules and the roles' permissions: turned off; a correction is
+# made as an ordinary, checked change.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("summary.csv", views.summary_export, name="summary-export"),
     *views.MemberListView.urls("members/", name="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    *views.ChangeListView.urls("changes/", name="changes"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

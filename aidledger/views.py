@@ -1,5 +1,7 @@
 """The team's pages: the overview, the members list and export, a member's page."""
 
+from operator import itemgetter
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
@@ -12,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from aidledger import dashboard, selectors
+from aidledger import dashboard, history, selectors
 from aidledger.dashboard import SummaryForm
 from aidledger.exports import csv_chunks, csv_response
-from aidledger.filters import MemberFilter
+from aidledger.filters import ChangeFilter, MemberFilter
 from aidledger.listing import Column, LedgerListView
 from aidledger.models import Member, RoleKind
 from aidledger.summary import Summary, ledger_summary
@@ -82,6 +84,34 @@ class MemberListView(LedgerListView):
 
     def load_related(self, objects: list[Member]) -> None:
         selectors.attach_roles(objects)
+
+
+class ChangeListView(LedgerListView):
+    """Recent changes to any ledger record: who changed which record when, and how."""
+
+    title = _("Recent changes")
+    filterset_class = ChangeFilter
+    default_sort = "-when"
+    columns = (
+        Column("when", _("when"), itemgetter("history_date"), sort="history_date", kind="date"),
+        Column("user", _("changed by"), itemgetter("user_name")),
+        Column("action", _("action"), itemgetter("action_label")),
+        Column("type", _("record type"), itemgetter("record_type"), sort="model"),
+        Column("record", _("record"), itemgetter("record"), link=True),
+        Column("changes", _("what changed"), itemgetter("changes"), kind="list"),
+    )
+
+    def get_queryset(self) -> QuerySet:
+        return history.recent_changes()
+
+    def ordering(self, sort: str) -> list[str]:
+        # A union sorts by its own columns; the model and the history id break ties.
+        column = self.sortable()[sort.removeprefix("-")].sort
+        keys = [column, *(key for key in ("history_date", "model", "history_id") if key != column)]
+        return [f"-{key}" for key in keys] if sort.startswith("-") else keys
+
+    def load_related(self, objects: list[dict]) -> None:
+        history.attach_changes(objects)
 
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aidledger.history import LedgerHistory
 from aidledger.models import Body, BodyKind, Member, Programme, end_not_before_start, one_of
 
 
@@ -45,6 +46,8 @@ class Unit(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -69,7 +72,10 @@ class Unit(models.Model):
             super().save(*args, **kwargs)
             if not adding:
                 # A pairing's category is its helper unit's kind, stored for cheap counts.
-                self.helper_pairings.exclude(category=self.kind).update(category=self.kind)
+                # Saved one by one, not with update(), so each pairing's history records it.
+                for pairing in self.helper_pairings.exclude(category=self.kind):
+                    pairing.helper = self
+                    pairing.save(update_fields=["category", "programme"])
 
     def get_absolute_url(self) -> str:
         # A unit has no page of its own: its pairings are what a reader wants to see.
@@ -171,6 +177,8 @@ class Pairing(models.Model):
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("pairing")
@@ -314,6 +322,8 @@ class Exchange(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("exchange")
         verbose_name_plural = _("exchanges")
@@ -350,6 +360,8 @@ class ExchangePairing(models.Model):
         Pairing, on_delete=models.PROTECT, related_name="exchange_links", verbose_name=_("pairing")
     )
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("pairing of an exchange")
         verbose_name_plural = _("pairings of the exchange")
@@ -385,6 +397,8 @@ class Mentorship(models.Model):
     goals = models.TextField(_("goals"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("mentorship")

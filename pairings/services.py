@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from pairings.models import NO_PAIRING, Exchange, Pairing
+from pairings.models import NO_PAIRING, Exchange, ExchangePairing, Pairing
 
 
 @transaction.atomic
@@ -25,5 +25,12 @@ def record_exchange(
         setattr(exchange, name, value)
     exchange.full_clean()
     exchange.save()
-    exchange.pairings.set(pairings)
+    # Link by link through save() and delete(), not pairings.set(): the manager's bulk writes
+    # would leave no change history of the links.
+    wanted = {pairing.pk: pairing for pairing in pairings}
+    for link in exchange.links.all():
+        if wanted.pop(link.pairing_id, None) is None:
+            link.delete()
+    for pairing in wanted.values():
+        ExchangePairing.objects.create(exchange=exchange, pairing=pairing)
     return exchange

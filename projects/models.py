@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aidledger.fields import MoneyField, money_sum, yuan
+from aidledger.history import LedgerHistory
 from aidledger.models import Body, Member, end_not_before_start, one_of
 from aidledger.numbers import percent
 from pairings.models import Unit
@@ -94,6 +95,8 @@ class Project(models.Model):
     beneficiaries = models.TextField(_("beneficiaries"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -155,6 +158,8 @@ class Funding(models.Model):
     document_number = models.CharField(_("approval document number"), max_length=100, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("funding line")
@@ -231,6 +236,8 @@ class Disbursement(models.Model):
     voucher_number = models.CharField(_("voucher number"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
@@ -275,6 +282,8 @@ class Indicator(models.Model):
     as_of = models.DateField(_("as of"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -318,6 +327,8 @@ class Segment(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in lists; smaller comes first.")
     )
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("segment")
@@ -405,6 +416,8 @@ class InvestmentLead(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("investment lead")
         verbose_name_plural = _("investment leads")
@@ -478,6 +491,8 @@ class Outlet(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    history = LedgerHistory()
+
     class Meta:
         verbose_name = _("outlet")
         verbose_name_plural = _("outlets")
@@ -512,6 +527,8 @@ class Sale(models.Model):
     )
     amount = MoneyField(_("amount (yuan)"), validators=[validate_positive])
     notes = models.TextField(_("notes"), blank=True)
+
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("sale")

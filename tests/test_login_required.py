@@ -26,6 +26,8 @@ LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
 _CONVERTER = re.compile(r"<(?:\w+:)?\w+>")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# An unnamed "one path segment" group, as django-simple-history's version page uses.
+_SEGMENT_GROUP = re.compile(r"\(\[\^/\]\+\)")
 _REGEX_LEFTOVERS = re.compile(r"[\\()\[\]{}*+?|^$]")
 
 
@@ -56,7 +58,7 @@ def build(pattern) -> str | None:
     if isinstance(pattern, RoutePattern):
         return _CONVERTER.sub(SAMPLE, pattern._route)
     if isinstance(pattern, RegexPattern):
-        text = _replace_named_groups(pattern._regex)
+        text = _SEGMENT_GROUP.sub(SAMPLE, _replace_named_groups(pattern._regex))
         text = text.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
         return None if _REGEX_LEFTOVERS.search(text) else text
     return None

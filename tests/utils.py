@@ -25,3 +25,14 @@ def msgid_as_shown(response: HttpResponse, msgid: str) -> str:
 def totals(response: HttpResponse) -> dict:
     """A list page's totals over its filtered rows, by key ({"mentors": 30, …})."""
     return {total.key: value for total, value in response.context["totals"]}
+
+
+def loaded_version(record) -> dict:
+    """The hidden version a change form of `record` loaded now carries (aidledger.history):
+    what a clerk's browser posts back with the form."""
+    from django.contrib import admin
+
+    from aidledger.history import VERSION_FIELD, version_of
+
+    children = admin.site._registry[type(record)].version_children()
+    return {VERSION_FIELD: version_of(record, children)}

@@ -4,7 +4,7 @@ from typing import Any
 from django import template
 from django.apps import apps
 
-from aidledger import navigation, numbers, permissions
+from aidledger import history, navigation, numbers, permissions
 from aidledger.listing import display
 
 register = template.Library()
@@ -60,3 +60,10 @@ def may_add(user: Any, model_label: str) -> bool:
 def item(mapping: dict, key: Any) -> Any:
     """`mapping[key]` for a key held in a variable: {{ links.by_kind|item:figure.key }}."""
     return mapping.get(key, "")
+
+
+@register.inclusion_tag("aidledger/_change_history.html")
+def change_history(record: Any) -> dict[str, Any]:
+    """The record's "修改记录": who changed what and when, newest first, for any tracked record
+    (a bounded number of queries, whatever the number of changes; see aidledger.history)."""
+    return {"changes": history.record_changes(record) if record is not None else []}

@@ -15,7 +15,7 @@ from tests.factories import (
     MemberRoleFactory,
     create_team,
 )
-from tests.utils import as_shown, msgid_as_shown
+from tests.utils import as_shown, loaded_version, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ def batch_form(batch, *, new_bodies=()) -> dict:
         "bodies-INITIAL_FORMS": str(len(existing)),
         "bodies-MIN_NUM_FORMS": "0",
         "bodies-MAX_NUM_FORMS": "1000",
+        **loaded_version(batch),
     }
     rows = [(b.pk, b.kind, b.name) for b in existing] + [("", k, n) for k, n in new_bodies]
     for index, (pk, kind, name) in enumerate(rows):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -77,6 +78,7 @@ LEDGER = {  # records kept by a working group: editor B reads group A's, changes
     "history": admin(200, 200, 200),
     "delete": admin(200, 403, 200),
     "object": admin(REDIRECT, REDIRECT, REDIRECT),
+    "simple_history": admin(200, 200, 200),  # one past version, read-only (revert is off)
 }
 REFERENCE = {  # reference data: editors read, ledger admins change
     **LEDGER,
@@ -113,6 +115,8 @@ ADMIN_MODELS = {
 RULES: dict[str, Rule] = {
     "home": PAGE,
     "summary-export": PAGE,
+    "changes": PAGE,
+    "changes-export": PAGE,
     "members": PAGE,
     "members-export": PAGE,
     "member-detail": page("aidledger.member"),
@@ -179,10 +183,23 @@ def walk(patterns, prefix: str = "", namespace: str = ""):
         yield key_of(entry, route, namespace), route, entry
 
 
-def key_of(entry: URLPattern, route: str, namespace: str) -> str:
+def admin_model_of(entry: URLPattern):
+    """The model an admin URL is about: Django's own admin views carry their ModelAdmin;
+    simple-history's version page is only known by its name (<app>_<model>_simple_history)."""
     model_admin = getattr(entry.callback, "model_admin", None)
     if model_admin is not None:
-        opts = model_admin.opts
+        return model_admin.model
+    if (entry.name or "").endswith("_simple_history"):
+        for model in admin_site._registry:
+            if entry.name == f"{model._meta.app_label}_{model._meta.model_name}_simple_history":
+                return model
+    return None
+
+
+def key_of(entry: URLPattern, route: str, namespace: str) -> str:
+    model = admin_model_of(entry)
+    if model is not None:
+        opts = model._meta
         kind = (entry.name or "").removeprefix(f"{opts.app_label}_{opts.model_name}_")
         return f"admin:{opts.label_lower}:{kind or 'object'}"
     if entry.name:
@@ -270,8 +287,8 @@ def world(django_db_setup, django_db_blocker):
 def _path(route: str, entry: URLPattern, rule: Rule, records: dict) -> str:
     if rule.path:
         return rule.path
-    model_admin = getattr(entry.callback, "model_admin", None)
-    label = model_admin.opts.label_lower if model_admin else rule.obj
+    model = admin_model_of(entry)
+    label = model._meta.label_lower if model else rule.obj
     record = records[label] if label else None
     values = {
         "object_id": record and record.pk,
@@ -280,12 +297,16 @@ def _path(route: str, entry: URLPattern, rule: Rule, records: dict) -> str:
     }
     if record is not None:
         values["content_type_id"] = ContentType.objects.get_for_model(record).pk
+        if hasattr(record, "history"):
+            values["version_id"] = record.history.latest().history_id
 
     def fill(match: re.Match) -> str:
         value = values.get(match.group(1))
         assert value is not None, f"{route}: no record for <{match.group(1)}>; give the rule obj="
         return str(value)
 
+    # simple-history's version page is a regex route with unnamed groups: pk, then version.
+    route = route.replace("^([^/]+)/history/([^/]+)/$", "<object_id>/history/<version_id>/")
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
     assert not re.search(r"[\\^$()?*]", path), f"{route}: a regex pattern needs Rule(path=...)"
     return path

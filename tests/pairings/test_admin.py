@@ -22,7 +22,7 @@ from tests.factories import (
     UnitFactory,
     create_pairings_ledger,
 )
-from tests.utils import as_shown, language_of, msgid_as_shown
+from tests.utils import as_shown, language_of, loaded_version, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,7 @@ def test_admin_unlinks_an_exchange_that_keeps_another_pairing(admin_client, team
         links=[{"id": link.pk, "pairing": pairing.pk, "exchange": exchange.pk, "DELETE": "on"}],
         initial=1,
     )
+    data |= loaded_version(pairing)
     response = admin_client.post(f"{ADMIN}/pairing/{pairing.pk}/change/", data)
     assert response.status_code == 302
     assert list(exchange.pairings.all()) == [other]

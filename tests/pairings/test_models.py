@@ -6,7 +6,6 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import QuerySet
 
 from aidledger.models import END_NOT_BEFORE_START, Body
 from pairings import models
@@ -87,10 +86,10 @@ def test_changing_the_helper_units_kind_changes_its_pairings_category(team):
 def test_a_unit_whose_pairings_cannot_follow_its_new_kind_keeps_its_old_kind(team, monkeypatch):
     pairing = PairingFactory(helper=team["zigong"], helped=team["pingchang"])
 
-    def fail(queryset, **fields):
+    def fail(pairing, *args, **kwargs):
         raise DatabaseError("the pairings could not be updated")
 
-    monkeypatch.setattr(QuerySet, "update", fail)
+    monkeypatch.setattr(Pairing, "save", fail)
     team["zigong"].kind = Unit.Kind.HOSPITAL
     with pytest.raises(DatabaseError):
         team["zigong"].save()

@@ -16,6 +16,7 @@ from tests.factories import (
     SaleFactory,
     UnitFactory,
 )
+from tests.utils import loaded_version
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -97,7 +98,8 @@ def test_correcting_a_payment_to_another_projects_line_moves_it_to_that_project(
     paid = line.disbursements.get()
     elsewhere = FundingFactory()
     response = clerk.post(
-        f"{ADMIN}/disbursement/{paid.pk}/change/", disbursement_form(elsewhere, "40.00")
+        f"{ADMIN}/disbursement/{paid.pk}/change/",
+        disbursement_form(elsewhere, "40.00") | loaded_version(paid),
     )
     assert response.status_code == 302
     paid.refresh_from_db()
@@ -109,8 +111,11 @@ def test_admin_edit_counts_the_other_disbursements_not_itself(clerk):
     DisbursementFactory(funding=funding, amount=Decimal("40.00"))
     own = DisbursementFactory(funding=funding, amount=Decimal("50.00"))
     url = f"{ADMIN}/disbursement/{own.pk}/change/"
-    assert clerk.post(url, disbursement_form(funding, "60.00")).status_code == 302
-    response = clerk.post(url, disbursement_form(funding, "60.01"))
+    assert (
+        clerk.post(url, disbursement_form(funding, "60.00") | loaded_version(own)).status_code
+        == 302
+    )
+    response = clerk.post(url, disbursement_form(funding, "60.01") | loaded_version(own))
     assert "amount" in response.context["adminform"].form.errors
     own.refresh_from_db()
     assert own.amount == Decimal("60.00")
@@ -119,6 +124,7 @@ def test_admin_edit_counts_the_other_disbursements_not_itself(clerk):
 def project_form(project, *, fundings=(), disbursements=()) -> dict:
     """The project change form with its three inlines."""
     data = {
+        **loaded_version(project),
         "code": project.code,
         "name": project.name,
         "sector": project.sector,
@@ -421,9 +427,11 @@ def test_disbursement_admin_moving_a_payment_to_another_line_checks_that_line(cl
     full = FundingFactory(project=line.project, amount=Decimal("10.00"), source="district")
     paid = line.disbursements.get()
     url = f"{ADMIN}/disbursement/{paid.pk}/change/"
-    response = clerk.post(url, disbursement_form(full, "40.00"))
+    response = clerk.post(url, disbursement_form(full, "40.00") | loaded_version(paid))
     assert "amount" in response.context["adminform"].form.errors
-    assert clerk.post(url, disbursement_form(full, "10.00")).status_code == 302
+    assert (
+        clerk.post(url, disbursement_form(full, "10.00") | loaded_version(paid)).status_code == 302
+    )
     paid.refresh_from_db()
     assert (paid.funding, paid.amount) == (full, Decimal("10.00"))
 
@@ -432,7 +440,8 @@ def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
     other = ProjectFactory()
     response = clerk.post(
         f"{ADMIN}/funding/{line.pk}/change/",
-        {"project": other.pk, "source": line.source, "year": line.year, "amount": "100.00"},
+        {"project": other.pk, "source": line.source, "year": line.year, "amount": "100.00"}
+        | loaded_version(line),
     )
     assert "project" in response.context["adminform"].form.errors
     line.refresh_from_db()
@@ -440,7 +449,8 @@ def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
     unpaid = FundingFactory()
     response = clerk.post(
         f"{ADMIN}/funding/{unpaid.pk}/change/",
-        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"},
+        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"}
+        | loaded_version(unpaid),
     )
     assert response.status_code == 302
 
