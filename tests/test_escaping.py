@@ -107,7 +107,7 @@ def detail_pages() -> list[str]:
 
 def admin_pages() -> list[str]:
     pages = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if model._meta.app_label not in LEDGER_APPS:
             continue
         info = (model._meta.app_label, model._meta.model_name)

@@ -150,7 +150,7 @@ def test_restore_into_a_database_that_has_tables_is_refused(tmp_path):
     backup = tmp_path / "ledger.backup"
     header = SQLITE_HEADER if connection.vendor == "sqlite" else PG_DUMP_HEADER
     backup.write_bytes(header + b"\0" * 100)
-    with pytest.raises(CommandError, match="already has .* tables"):
+    with pytest.raises(CommandError, match=r"already has \d+ tables"):
         call_command("restore_ledger", str(backup))
 
 
