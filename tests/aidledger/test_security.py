@@ -154,8 +154,8 @@ def test_lockout_page_in_chinese(client, clerk):
     assert response["Content-Language"] == "zh-hans"
     html = response.content.decode()
     assert "登录已暂停" in html
-    assert "“clerk”" in html
-    assert shown_time(response, response.context["retry_at"]) in html
+    assert "密码已连续输错 5 次。为保护账号安全，已暂停从此网络地址以“clerk”登录。" in html
+    assert f"自 {shown_time(response, response.context['retry_at'])} 起可再次登录。" in html
     assert "年" in shown_time(response, response.context["retry_at"])
 
 
@@ -165,8 +165,8 @@ def test_lockout_page_in_english(client, clerk):
     assert response["Content-Language"] == "en"
     html = response.content.decode()
     assert "Login paused" in html
-    assert "The password was wrong 5 times in a row." in html
-    assert f"Try again after {shown_time(response, response.context['retry_at'])}." in html
+    assert "The password was wrong 5 times in a row. To protect the account," in html
+    assert f"From {shown_time(response, response.context['retry_at'])} you can log in" in html
 
 
 def test_locked_username_is_shown_escaped(client):
