@@ -225,3 +225,11 @@ def test_login_throttle_limits_come_from_the_environment():
 )
 def test_a_zero_limit_is_refused_at_start(variable):
     assert_refused(start_django(**{variable: "0"}), variable)
+
+
+def test_production_serves_hashed_compressed_static_files_and_development_needs_no_collectstatic():
+    def storage(**environment):
+        return settings_under(["STORAGES"], **environment)["STORAGES"]["staticfiles"]["BACKEND"]
+
+    assert storage(**PRODUCTION) == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert storage() == "django.contrib.staticfiles.storage.StaticFilesStorage"
