@@ -144,7 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "csp",
-    "axes",
+    "aidledger.apps.LoginThrottleConfig",  # django-axes
     "aidledger",
     "pairings",
     "projects",

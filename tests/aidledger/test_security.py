@@ -176,6 +176,17 @@ def test_locked_username_is_shown_escaped(client):
     assert "&lt;b&gt;x&lt;/b&gt;" in response.content.decode()
 
 
+def test_admin_lists_login_failures_in_chinese(client, clerk):
+    fail(client, "clerk", 2)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get("/admin/").content.decode()
+    assert "登录限制" in html
+    assert "登录失败记录" in html
+    html = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "clerk" in html
+    assert "3 次剩余尝试" in html
+
+
 # Which address counts -----------------------------------------------------------------------
 
 
