@@ -5,6 +5,8 @@ import datetime
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import Client, RequestFactory
 from django.utils import formats, timezone, translation
@@ -230,6 +232,34 @@ def test_spoofed_forwarded_for_does_not_escape_the_lock(client, clerk, settings)
             HTTP_X_FORWARDED_FOR=f"{spoofed}, 203.0.113.9",
         )
     assert response.status_code == 429
+
+
+# Passwords and sessions ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "Zq7#pLm2x",  # 9 characters
+        "4718206395",  # only digits
+        "password123",  # a common password
+        "zhangchen.pingchang",  # the account's own name
+    ],
+)
+def test_weak_passwords_are_refused(weak):
+    user = UserFactory(username="zhangchen.pingchang")
+    with pytest.raises(ValidationError):
+        validate_password(weak, user=user)
+
+
+def test_a_long_uncommon_password_is_accepted(clerk):
+    validate_password("Zq7#pLm2xW", user=clerk)
+
+
+def test_a_login_lasts_eight_hours(client, clerk):
+    response = log_in(client, "clerk", PASSWORD)
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
 
 
 # A form sent without its CSRF token --------------------------------------------------------
