@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from aidledger.listing import LedgerListView
 from tests.factories import UserFactory
 from tests.test_login_required import ENDPOINTS
 
@@ -81,12 +82,13 @@ def superuser_client(hostile_ledger) -> Client:
 
 
 def site_pages() -> list[str]:
-    """The site's own list pages and their exports (admin pages are checked separately)."""
-    return sorted(
-        path
-        for path in ENDPOINTS
-        if not path.startswith(("/admin/", "/accounts/", "/i18n/")) and "/1/" not in path
-    )
+    """Every ledger list (a LedgerListView) and its CSV export, from the URL conf."""
+    pages = []
+    for path, pattern in ENDPOINTS.items():
+        view_class = getattr(pattern.callback, "view_class", None)
+        if view_class is not None and issubclass(view_class, LedgerListView):
+            pages.append(path)
+    return sorted(pages)
 
 
 def detail_pages() -> list[str]:
