@@ -113,8 +113,11 @@ def admin_pages() -> list[str]:
         if model._meta.app_label not in LEDGER_APPS:
             continue
         info = (model._meta.app_label, model._meta.model_name)
+        records = list(model._base_manager.order_by("pk").values_list("pk", flat=True)[:3])
+        if not records:
+            continue  # nothing of this kind in the demo ledger to show
         pages.append(reverse("admin:{}_{}_changelist".format(*info)))
-        for pk in model._base_manager.order_by("pk").values_list("pk", flat=True)[:3]:
+        for pk in records:
             for view in ("change", "delete", "history"):
                 pages.append(reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[pk]))
     return pages
