@@ -6,8 +6,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn worker processes for `make serve` (the usual variable name on hosting platforms).
+WEB_CONCURRENCY ?= 2
 
-.PHONY: run setup test lint format messages messages-check ci clean
+.PHONY: run serve setup test lint format messages messages-check ci clean
 
 # The venv is rebuilt when the dependency lists change; the stamp records that it is complete.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -24,6 +26,19 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "Serving aidledger at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: migrate, collect the static files (hashed, compressed, served by
+# WhiteNoise with long cache headers), list anything `check --deploy` finds unsafe, then
+# gunicorn. Configure through the environment first: README "Serving in production".
+# The long timeout lets a big CSV export finish streaming; no control socket, whose default
+# path in $HOME two instances on one machine would share.
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py check --deploy
+	@echo "Serving aidledger with gunicorn at http://$(HOST):$(PORT)/ ($(WEB_CONCURRENCY) workers; Ctrl+C stops it)"
+	$(VENV)/bin/gunicorn aidledger.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--timeout 120 --access-logfile - --error-logfile - --no-control-socket
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

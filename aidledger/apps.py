@@ -1,9 +1,12 @@
+import axes.apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AidLedgerConfig(AppConfig):
+    # "aidledger" in INSTALLED_APPS means this one: the module holds other configs too.
+    default = True
     name = "aidledger"
     verbose_name = _("Team")
 
@@ -30,3 +33,14 @@ class LedgerAdminConfig(admin_apps.AdminConfig):
     def ready(self) -> None:
         super().ready()  # autodiscovery: django.contrib.auth.admin registers User here
         from aidledger import accounts_admin  # noqa: F401  (replaces the User admin)
+
+
+class LoginThrottleConfig(axes.apps.AppConfig):
+    """django-axes (the login throttle) under a name the admin can show in Chinese.
+
+    axes ships no Chinese catalogue; aidledger/third_party_strings.py carries its admin labels
+    into ours.
+    """
+
+    default = False  # installed by its dotted path; "aidledger" alone means AidLedgerConfig
+    verbose_name = _("Login throttling")

@@ -6,9 +6,11 @@ refuses to start rather than run half-configured.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +72,67 @@ if not DEBUG and not ALLOWED_HOSTS:
         "DEBUG is off but ALLOWED_HOSTS is empty. Set ALLOWED_HOSTS to the comma-separated "
         "host names the site is served on."
     )
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DEBUG is off but ALLOWED_HOSTS contains '*', which accepts any Host header. Name the "
+        "host names the site is served on."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# HTTPS. On by default in production: http is redirected to https, the session and CSRF
+# cookies are sent over https only, and browsers are told to insist on https (HSTS).
+# HTTPS=0 with DEBUG=0 starts, but `manage.py check --deploy` then lists what is unsafe.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+# includeSubDomains covers hosts below the ledger's own host name, not its parent domain.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# `check --deploy` asks for preload (security.W021). Preloading means submitting a registrable
+# domain to the browsers' list (hstspreload.org); an internal ledger's host name is rarely
+# that. Set SECURE_HSTS_PRELOAD=1 if yours is.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Reverse proxies in front of the app (nginx, a load balancer). With one or more, the app
+# trusts the X-Forwarded-Proto header they set to tell https from http, and the login
+# throttle reads the client's address from X-Forwarded-For (aidledger.security.client_ip).
+# Only set it when the app cannot be reached except through those proxies: otherwise a
+# client could send the headers itself.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Headers on every response (Django's SecurityMiddleware and XFrameOptionsMiddleware).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The Content-Security-Policy header (django-csp) on every response. No 'unsafe-inline'
+# anywhere: templates carry no inline script, on*= handler or style attribute; JavaScript
+# lives in static/js, styling in static/css (tests/test_security_headers.py checks every page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the icons inside the admin's stylesheets
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# A login lasts SESSION_COOKIE_AGE seconds (a working day by default), or until the browser
+# closes with SESSION_EXPIRE_AT_BROWSER_CLOSE=1.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# A refused form (missing or stale CSRF token) explains itself in the user's language.
+CSRF_FAILURE_VIEW = "aidledger.security.csrf_failure"
 
 INSTALLED_APPS = [
     "aidledger.apps.LedgerAdminConfig",  # django.contrib.admin, roles decide who enters
@@ -82,6 +144,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "csp",
+    "aidledger.apps.LoginThrottleConfig",  # django-axes
     "aidledger",
     "pairings",
     "projects",
@@ -89,6 +153,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aidledger.middleware.ChineseFirstLocaleMiddleware",
@@ -104,6 +169,8 @@ MIDDLEWARE = [
     # Change history (django-simple-history) records the logged-in user who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aidledger.urls"
@@ -135,10 +202,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes) on the site's and the admin's login alike: after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that username is refused
+# from that address for LOGIN_COOLOFF_MINUTES, counted from the failure that locked it
+# (attempts during the lock do not extend it). A successful login clears the count.
+# The axes backend must come first: it refuses a locked login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "aidledger.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "aidledger.security.login_locked_out"
+AXES_VERBOSE = False  # no version banner in every process's log
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -90,6 +91,9 @@ ACCOUNTS = {  # ledger admins manage accounts; editors see none
     kind: admin(403, 403, 200) for kind in ("changelist", "add", "change", "history", "delete")
 } | {"object": admin(REDIRECT, REDIRECT, REDIRECT)}
 ROLES = {**ACCOUNTS, "add": admin(403, 403, 403), "delete": admin(403, 403, 403)}
+# The login throttle: ledger admins read it and lift a lockout by deleting the attempt.
+LOCKOUTS = {**ACCOUNTS, "add": admin(403, 403, 403)}
+THROTTLE_LOGS = {**LOCKOUTS, "delete": admin(403, 403, 403)}
 
 ADMIN_MODELS = {
     "aidledger.programme": REFERENCE,
@@ -110,6 +114,9 @@ ADMIN_MODELS = {
     "projects.sale": LEDGER,
     "auth.user": ACCOUNTS,
     "auth.group": ROLES,
+    "axes.accessattempt": LOCKOUTS,
+    "axes.accesslog": THROTTLE_LOGS,
+    "axes.accessfailurelog": THROTTLE_LOGS,
 }
 
 RULES: dict[str, Rule] = {
@@ -265,6 +272,13 @@ def _build_world() -> dict:
         "projects.sale": sale,
         "auth.user": users["no_role"],
         "auth.group": Group.objects.get(name=permissions.VIEWER),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="locked", ip_address="10.0.0.1", failures_since_start=5
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="viewer", ip_address="10.0.0.1"),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="locked", ip_address="10.0.0.1"
+        ),
     }
     # A second project, of group B: the list pages show both groups' records.
     ProjectFactory(responsible_body=group_b)
