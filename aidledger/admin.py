@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import bodies
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
+from evidence.admin import EvidenceAdminMixin
 
 
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     """The base of every model admin in the ledger.
 
     Behaviour that every ledger admin shares (who may change which record, change history,

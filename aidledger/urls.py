@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
+    path("evidence/", include("evidence.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -339,6 +339,9 @@ class Exchange(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exchange-detail", args=[self.pk])
+
 
 class ExchangePairing(models.Model):
     """One pairing an exchange belongs to (the exchange ↔ pairing link)."""
@@ -401,6 +404,9 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor.name} → {self.mentee_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentorship-detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

@@ -181,7 +181,7 @@ class Funding(models.Model):
         )
 
     def get_absolute_url(self) -> str:
-        return self.project.get_absolute_url()
+        return reverse("funding-detail", args=[self.pk])
 
     def clean(self) -> None:
         """A line already paid from keeps its project, and a plan that covers the payments."""
@@ -245,7 +245,7 @@ class Disbursement(models.Model):
         return f"{self.paid_on} · {self.payee} · {yuan(self.amount)}"
 
     def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.project_id])
+        return reverse("disbursement-detail", args=[self.pk])
 
     def clean(self) -> None:
         """Same project as its funding line. Whether the line's plan still covers it depends
@@ -296,7 +296,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.project_id])
+        return reverse("indicator-detail", args=[self.pk])
 
     @property
     def completion(self) -> Decimal | None:
@@ -423,6 +423,9 @@ class InvestmentLead(models.Model):
     def __str__(self) -> str:
         return self.company
 
+    def get_absolute_url(self) -> str:
+        return reverse("lead-detail", args=[self.pk])
+
     @property
     def furthest_stage(self) -> str | None:
         """The label of the last stage reached."""
@@ -540,3 +543,6 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet} · {self.get_product_display()} · {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sale-detail", args=[self.pk])
