@@ -40,7 +40,7 @@ def carries_evidence(model: type[models.Model] | models.Model) -> bool:
     return model._meta.label_lower in CARRIERS
 
 
-def _carrier_types() -> Q:
+def carrier_types() -> Q:
     condition = Q(pk__in=[])
     for label in CARRIERS:
         app_label, model = label.split(".")
@@ -106,7 +106,7 @@ class Evidence(models.Model):
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
-        limit_choices_to=_carrier_types,
+        limit_choices_to=carrier_types,
         verbose_name=_("kind of record"),
     )
     object_id = models.PositiveBigIntegerField(_("record id"))

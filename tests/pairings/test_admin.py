@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/pairings"
 HELPER, HELPED = Unit.Side.HELPER, Unit.Side.HELPED
+# The evidence files inline every ledger record's admin page carries (evidence.admin).
+EVIDENCE = "evidence-evidence-content_type-object_id"
 
 
 def inline(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
@@ -56,6 +58,7 @@ def pairing_form(helper, helped, body, *, links=(), initial=0, **fields) -> dict
         }
         | fields
         | inline("exchange_links", list(links), initial=initial)
+        | inline(EVIDENCE, [])
     )
 
 
@@ -75,6 +78,7 @@ def exchange_form(body, pairings, **fields) -> dict:
         }
         | fields
         | inline("links", rows)
+        | inline(EVIDENCE, [])
     )
 
 
@@ -89,7 +93,7 @@ def mentorship_form(mentor, unit, **fields) -> dict:
         "goals": "",
         "outcome": "",
         "notes": "",
-    } | fields
+    } | fields | inline(EVIDENCE, [])
 
 
 @pytest.fixture
