@@ -122,9 +122,7 @@ def record_rows(record: models.Model, fields: Sequence[Field | str]) -> list[Row
             url, value = _url_of(value), str(value)
         elif model_field is not None and model_field.choices and value not in (None, ""):
             value = dict(model_field.flatchoices).get(value, value)
-        rows.append(
-            Row(label, display(value, kind), kind, url=url, empty=value in (None, ""))
-        )
+        rows.append(Row(label, display(value, kind), kind, url=url, empty=value in (None, "")))
     return rows
 
 

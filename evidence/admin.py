@@ -1,9 +1,8 @@
 """Evidence in the admin: an inline of files on every ledger record's page.
 
 `EvidenceAdminMixin` is one of LedgerAdmin's bases (aidledger/admin.py): it adds the inline to
-the admins of models that carry evidence, and lists a record's files as what stops the
-record's deletion. Who may see, add or delete files is asked of aidledger.permissions about
-the record, not of model permissions on Evidence.
+the admins of models that carry evidence. Who may see, add or delete files is asked of
+aidledger.permissions about the record, not of model permissions on Evidence.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aidledger import permissions
-from evidence import selectors
 from evidence.forms import EvidenceForm
 from evidence.models import Evidence, carries_evidence
 
@@ -27,7 +24,16 @@ class EvidenceInline(GenericTabularInline):
     model = Evidence
     form = EvidenceForm
     extra = 1
-    fields = ["title", "date", "file", "download", "size_display", "kind", "uploaded_by", "uploaded_at"]
+    fields = [
+        "title",
+        "date",
+        "file",
+        "download",
+        "size_display",
+        "kind",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     readonly_fields = ["download", "size_display", "kind", "uploaded_by", "uploaded_at"]
     verbose_name = _("evidence file")
     verbose_name_plural = _("evidence files")
@@ -78,23 +84,13 @@ class EvidenceInline(GenericTabularInline):
 
 
 class EvidenceAdminMixin:
-    """For LedgerAdmin: the evidence inline, and files that stop a record's deletion."""
+    """For LedgerAdmin: the evidence inline on the pages of records that carry files.
+
+    (A record's files stop its deletion through its EvidenceRelation: the admin's delete
+    page lists them as protected objects.)"""
 
     def get_inlines(self, request: HttpRequest, obj):
         inlines = list(super().get_inlines(request, obj))
         if carries_evidence(self.model):
             inlines.append(EvidenceInline)
         return inlines
-
-    def get_deleted_objects(self, objs, request: HttpRequest):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if carries_evidence(self.model):
-            label = capfirst(Evidence._meta.verbose_name)
-            protected = [
-                *protected,
-                *(
-                    format_html("{}: {} ({})", label, evidence.title, evidence.original_name)
-                    for evidence in selectors.files_of_many(list(objs))
-                ),
-            ]
-        return deleted, counts, perms_needed, protected

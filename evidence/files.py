@@ -50,7 +50,7 @@ _PILLOW_FORMAT = {
     FileKind.GIF: "GIF",
 }
 # Characters Windows refuses in a file name: replaced so the download saves anywhere.
-_RESERVED = str.maketrans({char: "_" for char in '<>:"|?*'})
+_RESERVED = str.maketrans(dict.fromkeys('<>:"|?*', "_"))
 MAX_NAME_LENGTH = 200
 
 
@@ -89,7 +89,11 @@ def check_size(size: int, *, name: str) -> None:
         raise ValidationError(
             _("“%(name)s” is %(size)s; a file may be at most %(limit)s."),
             code="too_large",
-            params={"name": name, "size": filesizeformat(size), "limit": filesizeformat(max_bytes())},
+            params={
+                "name": name,
+                "size": filesizeformat(size),
+                "limit": filesizeformat(max_bytes()),
+            },
         )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import DateInput
 from evidence.files import ACCEPTED, ACCEPTED_EXTENSIONS, Checked, check_upload, max_bytes

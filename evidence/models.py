@@ -115,9 +115,14 @@ class Evidence(models.Model):
         _("title"), max_length=200, help_text=_("What the file shows, e.g. 签约仪式现场照片.")
     )
     date = models.DateField(
-        _("date"), null=True, blank=True, help_text=_("When the photo was taken or the document dated.")
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("When the photo was taken or the document dated."),
     )
-    file = models.FileField(_("file"), storage=evidence_storage, upload_to=stored_name, max_length=200)
+    file = models.FileField(
+        _("file"), storage=evidence_storage, upload_to=stored_name, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     kind = models.CharField(_("type"), max_length=10, choices=FileKind.choices)

@@ -18,16 +18,6 @@ def files_of(record: models.Model) -> QuerySet[Evidence]:
     ).select_related("uploaded_by")
 
 
-def files_of_many(records: list[models.Model]) -> QuerySet[Evidence]:
-    """The files of several records of one model (the admin's delete confirmation)."""
-    if not records:
-        return Evidence.objects.none()
-    return Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(records[0]),
-        object_id__in=[record.pk for record in records],
-    )
-
-
 def record_of(evidence: Evidence) -> models.Model:
     """The record a file belongs to; 404 if it is gone or not a ledger record."""
     content_type = ContentType.objects.get_for_id(evidence.content_type_id)

@@ -16,7 +16,9 @@ from django.utils.deconstruct import deconstructible
 class EvidenceStorage(FileSystemStorage):
     def __init__(self) -> None:
         # Readable by the server's own account only; nothing else on the machine needs them.
-        super().__init__(base_url=None, file_permissions_mode=0o640, directory_permissions_mode=0o750)
+        super().__init__(
+            base_url=None, file_permissions_mode=0o640, directory_permissions_mode=0o750
+        )
 
     @property
     def base_location(self) -> Path:

@@ -115,5 +115,9 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evidence/delete.html",
-        {"evidence": evidence, "record": record, "download_url": reverse("evidence-download", args=[pk])},
+        {
+            "evidence": evidence,
+            "record": record,
+            "download_url": reverse("evidence-download", args=[pk]),
+        },
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aidledger.models import Body, BodyKind, Member, Programme, end_not_before_start, one_of
+from evidence.fields import EvidenceRelation
 
 
 class UnitSide(models.TextChoices):
@@ -171,6 +172,7 @@ class Pairing(models.Model):
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("pairing")
@@ -313,6 +315,7 @@ class Exchange(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("exchange")
@@ -388,6 +391,7 @@ class Mentorship(models.Model):
     goals = models.TextField(_("goals"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("mentorship")

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.listing import Column, LedgerListView, Total
-from aidledger.records import Field, RecordDetailView
 from aidledger.models import Batch
+from aidledger.records import Field, RecordDetailView
 from pairings import selectors
 from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
 from pairings.models import (

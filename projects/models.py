@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from aidledger.fields import MoneyField, money_sum, yuan
 from aidledger.models import Body, Member, end_not_before_start, one_of
 from aidledger.numbers import percent
+from evidence.fields import EvidenceRelation
 from pairings.models import Unit
 
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
@@ -93,6 +94,7 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     beneficiaries = models.TextField(_("beneficiaries"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("project")
@@ -155,6 +157,7 @@ class Funding(models.Model):
     document_number = models.CharField(_("approval document number"), max_length=100, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("funding line")
@@ -230,6 +233,7 @@ class Disbursement(models.Model):
     payee = models.CharField(_("payee"), max_length=200)
     voucher_number = models.CharField(_("voucher number"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("disbursement")
@@ -274,6 +278,7 @@ class Indicator(models.Model):
     )
     as_of = models.DateField(_("as of"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("indicator")
@@ -404,6 +409,7 @@ class InvestmentLead(models.Model):
         _("planned investment (yuan)"), null=True, blank=True, validators=[validate_positive]
     )
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("investment lead")
@@ -515,6 +521,7 @@ class Sale(models.Model):
     )
     amount = MoneyField(_("amount (yuan)"), validators=[validate_positive])
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     class Meta:
         verbose_name = _("sale")

@@ -49,9 +49,7 @@ def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
     )
 
 
-PROJECT_NAME = Column(
-    "project", _("project"), "project.name", sort="project__code", link="project"
-)
+PROJECT_NAME = Column("project", _("project"), "project.name", sort="project__code", link="project")
 PROJECT_CODE = Column("project_code", _("project code"), "project.code", sort="project__code")
 PROJECT_BODY = Column(
     "body", _("responsible body"), "project.responsible_body", sort="project__responsible_body"
@@ -96,9 +94,7 @@ class FundingListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column(
-            "source", _("source"), "source", sort="source", choices=FundingSource, link=True
-        ),
+        Column("source", _("source"), "source", sort="source", choices=FundingSource, link=True),
         Column("year", _("year"), "year", sort="year", kind="number"),
         Column("amount", _("planned (yuan)"), "amount", sort="amount", kind="money"),
         Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),

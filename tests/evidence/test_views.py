@@ -68,7 +68,8 @@ def test_stored_name_is_generated_not_taken_from_the_upload(client, editor_a, pr
     post_file(client, project_a, "../../etc/passwd.pdf", samples.pdf())
     evidence = Evidence.objects.get()
     assert evidence.original_name == "passwd.pdf"
-    assert "passwd" not in evidence.file.name and ".." not in evidence.file.name
+    assert "passwd" not in evidence.file.name
+    assert ".." not in evidence.file.name
     assert evidence.file.name.endswith(".pdf")
     root = Path(evidence.file.storage.location)
     assert root in Path(evidence.file.path).resolve().parents
@@ -178,7 +179,10 @@ def test_upload_without_csrf_token_is_refused(editor_a, project_a):
 def test_download_keeps_the_chinese_file_name(client, viewer, project_a, editor_a):
     content = samples.pdf()
     evidence = make_evidence(
-        project_a, uploaded_by=editor_a, name="帮扶协议（2024）.pdf", content=content,
+        project_a,
+        uploaded_by=editor_a,
+        name="帮扶协议（2024）.pdf",
+        content=content,
         kind=FileKind.PDF,
     )
     client.force_login(viewer)
@@ -251,7 +255,10 @@ def test_row_pointing_at_a_missing_record_is_not_found(client, viewer, project_a
 
 def test_thumbnail_is_a_small_jpeg_made_once(client, viewer, project_a, editor_a, evidence_root):
     evidence = make_evidence(
-        project_a, uploaded_by=editor_a, name="大图.png", content=samples.image("PNG", (1600, 900)),
+        project_a,
+        uploaded_by=editor_a,
+        name="大图.png",
+        content=samples.image("PNG", (1600, 900)),
         kind=FileKind.PNG,
     )
     client.force_login(viewer)
@@ -322,19 +329,22 @@ def test_viewer_cannot_delete(client, viewer, editor_a, project_a):
 # A record's page -----------------------------------------------------------------------------
 
 
-def test_project_page_shows_thumbnails_and_document_details(
-    client, viewer, project_a, editor_a
-):
+def test_project_page_shows_thumbnails_and_document_details(client, viewer, project_a, editor_a):
     photo = make_evidence(project_a, uploaded_by=editor_a)
     document = make_evidence(
-        project_a, uploaded_by=editor_a, name="资金拨付凭证.pdf", content=samples.pdf(),
-        kind=FileKind.PDF, title="拨付凭证",
+        project_a,
+        uploaded_by=editor_a,
+        name="资金拨付凭证.pdf",
+        content=samples.pdf(),
+        kind=FileKind.PDF,
+        title="拨付凭证",
     )
     client.force_login(viewer)
     html = client.get(project_a.get_absolute_url()).content.decode()
     assert f'src="{reverse("evidence-thumbnail", args=[photo.pk])}"' in html
     assert f'href="{reverse("evidence-download", args=[document.pk])}"' in html
-    assert "资金拨付凭证.pdf" in html and "拨付凭证" in html
+    assert "资金拨付凭证.pdf" in html
+    assert "拨付凭证" in html
     assert "editor-a" in html  # who uploaded it
     assert 'name="evidence-file"' not in html  # a viewer gets no upload form
     assert reverse("evidence-delete", args=[photo.pk]) not in html

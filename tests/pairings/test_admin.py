@@ -83,17 +83,21 @@ def exchange_form(body, pairings, **fields) -> dict:
 
 
 def mentorship_form(mentor, unit, **fields) -> dict:
-    return {
-        "mentor": mentor.pk,
-        "mentee_name": "王晓东",
-        "mentee_unit": unit.pk,
-        "mentee_post": "科员",
-        "start_date": "2023-09-01",
-        "end_date": "",
-        "goals": "",
-        "outcome": "",
-        "notes": "",
-    } | fields | inline(EVIDENCE, [])
+    return (
+        {
+            "mentor": mentor.pk,
+            "mentee_name": "王晓东",
+            "mentee_unit": unit.pk,
+            "mentee_post": "科员",
+            "start_date": "2023-09-01",
+            "end_date": "",
+            "goals": "",
+            "outcome": "",
+            "notes": "",
+        }
+        | fields
+        | inline(EVIDENCE, [])
+    )
 
 
 @pytest.fixture
