@@ -158,7 +158,6 @@ class RecordDetailView(View):
         context = {
             "record": record,
             "title": str(record),
-            "verbose_name": record._meta.verbose_name,
             "list_url": reverse(self.list_url_name),
             "list_label": record._meta.verbose_name_plural,
             "rows": record_rows(record, self.fields),

@@ -79,11 +79,11 @@ def sale(group):
 PAGES = {
     "exchange": (exchange, "exchange-detail", "exchanges", ["肉牛养殖技术培训", "培训", "平昌县"]),
     "mentorship": (mentorship, "mentorship-detail", "mentorships", ["王晓东", "提升乡村治理能力"]),
-    "funding": (funding, "funding-detail", "funding", ["10,000,000.00 元", "市级财政"]),
-    "disbursement": (disbursement, "disbursement-detail", "disbursements", ["1,234,567.80 元"]),
+    "funding": (funding, "funding-detail", "funding", ["10,000,000.00", "市级财政"]),
+    "disbursement": (disbursement, "disbursement-detail", "disbursements", ["1,234,567.80"]),
     "indicator": (indicator, "indicator-detail", "indicators", ["109,800", "54,900", "50.0%"]),
-    "lead": (lead, "lead-detail", "leads", ["胜峰茶叶", "70,600,000.00 元", "食品饮料", "茶叶"]),
-    "sale": (sale, "sale-detail", "sales", ["百佳超市汇东店", "茶叶", "1,680.00 元"]),
+    "lead": (lead, "lead-detail", "leads", ["胜峰茶叶", "70,600,000.00", "食品饮料", "茶叶"]),
+    "sale": (sale, "sale-detail", "sales", ["百佳超市汇东店", "茶叶", "1,680.00"]),
 }
 
 
