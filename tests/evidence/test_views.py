@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from evidence.models import Evidence, FileKind
+from evidence.uploads import OversizeUpload
 from tests.evidence import samples
 from tests.factories import ProjectFactory, make_evidence
 
@@ -151,6 +152,9 @@ def test_upload_over_the_limit_is_refused_with_its_size(
     (error,) = response.context["form"].errors["file"]
     assert "大文件.pdf" in error
     assert "29.4" in error or "29,4" in error  # its real size, though it was not kept
+    kept = response.wsgi_request.FILES["evidence-file"]
+    assert isinstance(kept, OversizeUpload)  # the upload handler stopped storing it
+    assert kept.size == len(big)
     assert not Evidence.objects.exists()
     assert stored_files(evidence_root) == []
 
