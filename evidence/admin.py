@@ -38,6 +38,14 @@ class EvidenceInline(GenericTabularInline):
     verbose_name = _("evidence file")
     verbose_name_plural = _("evidence files")
 
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            # Read-only rows would link the file to its storage URL, which it has none of:
+            # the "file name" column links the download instead.
+            fields.remove("file")
+        return fields
+
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).select_related("uploaded_by")
 

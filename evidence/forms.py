@@ -29,7 +29,7 @@ class EvidenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.uploader = uploader
         self.checked: Checked | None = None
-        if self.instance.pk:
+        if self.instance.pk and "file" in self.fields:
             # A stored file is never swapped for another: delete it and upload the new one.
             self.fields["file"].disabled = True
             self.fields["file"].required = False

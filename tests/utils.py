@@ -25,3 +25,14 @@ def msgid_as_shown(response: HttpResponse, msgid: str) -> str:
 def totals(response: HttpResponse) -> dict:
     """A list page's totals over its filtered rows, by key ({"mentors": 30, …})."""
     return {total.key: value for total, value in response.context["totals"]}
+
+
+# Every ledger record's admin page carries the evidence files inline (evidence.admin): an admin
+# POST built by hand includes its management form, here with no rows.
+EVIDENCE_INLINE = "evidence-evidence-content_type-object_id"
+NO_EVIDENCE_FILES = {
+    f"{EVIDENCE_INLINE}-TOTAL_FORMS": "0",
+    f"{EVIDENCE_INLINE}-INITIAL_FORMS": "0",
+    f"{EVIDENCE_INLINE}-MIN_NUM_FORMS": "0",
+    f"{EVIDENCE_INLINE}-MAX_NUM_FORMS": "1000",
+}

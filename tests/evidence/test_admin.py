@@ -11,10 +11,11 @@ from pairings.models import Mentorship
 from projects.models import Project
 from tests.evidence import samples
 from tests.factories import MemberRoleFactory, MentorshipFactory, ProjectFactory, make_evidence
+from tests.utils import EVIDENCE_INLINE
 
 pytestmark = pytest.mark.django_db
 
-EVIDENCE = "evidence-evidence-content_type-object_id"
+EVIDENCE = EVIDENCE_INLINE
 
 
 def mentorship_data(mentorship, rows: list[dict], *, initial: int = 0) -> dict:
@@ -139,3 +140,15 @@ def test_mentorship_files_answer_to_the_mentors_groups(group_a, editor_a, editor
     assert inline.has_add_permission(request, mentorship)
     request.user = editor_b
     assert not inline.has_add_permission(request, mentorship)
+
+
+def test_editor_of_another_group_sees_the_files_read_only(client, group_a, editor_a, editor_b):
+    project = ProjectFactory(responsible_body=group_a)
+    evidence = make_evidence(project, uploaded_by=editor_a)
+    client.force_login(editor_b)
+    response = client.get(change_url(project))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert evidence.original_name in html
+    assert f'href="/evidence/{evidence.pk}/"' in html  # the download, checked by the view
+    assert f'name="{EVIDENCE}-0-title"' not in html  # nothing to edit

@@ -78,9 +78,10 @@ def test_file_is_removed_when_its_row_cannot_be_written(viewer, group_a, evidenc
 @pytest.mark.parametrize("factory", [ProjectFactory, ExchangeFactory, DisbursementFactory])
 def test_record_with_files_cannot_be_deleted(viewer, factory):
     record = factory()
-    make_evidence(record, uploaded_by=viewer)
-    with pytest.raises(ProtectedError, match="evidence file"):
+    evidence = make_evidence(record, uploaded_by=viewer)
+    with pytest.raises(ProtectedError) as refused:
         record.delete()
+    assert refused.value.protected_objects == {evidence}
     with pytest.raises(ProtectedError):
         type(record).objects.filter(pk=record.pk).delete()
     assert type(record).objects.filter(pk=record.pk).exists()

@@ -22,14 +22,12 @@ from tests.factories import (
     UnitFactory,
     create_pairings_ledger,
 )
-from tests.utils import as_shown, language_of, msgid_as_shown
+from tests.utils import NO_EVIDENCE_FILES, as_shown, language_of, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/pairings"
 HELPER, HELPED = Unit.Side.HELPER, Unit.Side.HELPED
-# The evidence files inline every ledger record's admin page carries (evidence.admin).
-EVIDENCE = "evidence-evidence-content_type-object_id"
 
 
 def inline(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
@@ -58,7 +56,7 @@ def pairing_form(helper, helped, body, *, links=(), initial=0, **fields) -> dict
         }
         | fields
         | inline("exchange_links", list(links), initial=initial)
-        | inline(EVIDENCE, [])
+        | NO_EVIDENCE_FILES
     )
 
 
@@ -78,7 +76,7 @@ def exchange_form(body, pairings, **fields) -> dict:
         }
         | fields
         | inline("links", rows)
-        | inline(EVIDENCE, [])
+        | NO_EVIDENCE_FILES
     )
 
 
@@ -96,7 +94,7 @@ def mentorship_form(mentor, unit, **fields) -> dict:
             "notes": "",
         }
         | fields
-        | inline(EVIDENCE, [])
+        | NO_EVIDENCE_FILES
     )
 
 

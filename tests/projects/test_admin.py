@@ -16,6 +16,7 @@ from tests.factories import (
     SaleFactory,
     UnitFactory,
 )
+from tests.utils import NO_EVIDENCE_FILES
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -38,6 +39,7 @@ def disbursement_form(funding, amount: str, **fields) -> dict:
         "payee": "平昌县肉牛养殖专业合作社联合社",
         "voucher_number": "",
         "notes": "",
+        **NO_EVIDENCE_FILES,
         **fields,
     }
 
@@ -131,6 +133,7 @@ def project_form(project, *, fundings=(), disbursements=()) -> dict:
         "description": "",
         "beneficiaries": "",
         "notes": "",
+        **NO_EVIDENCE_FILES,
     }
     for prefix, existing in (("fundings", fundings), ("disbursements", ()), ("indicators", ())):
         data |= {
@@ -440,7 +443,13 @@ def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
     unpaid = FundingFactory()
     response = clerk.post(
         f"{ADMIN}/funding/{unpaid.pk}/change/",
-        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"},
+        {
+            "project": other.pk,
+            "source": unpaid.source,
+            "year": unpaid.year,
+            "amount": "1.00",
+            **NO_EVIDENCE_FILES,
+        },
     )
     assert response.status_code == 302
 
