@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 from PIL import Image
 
 from evidence.models import Evidence, FileKind
@@ -367,3 +368,34 @@ def test_upload_form_and_delete_links_only_for_the_groups_editors(
     html = client.get(project_a.get_absolute_url()).content.decode()
     assert 'name="evidence-file"' not in html
     assert reverse("evidence-delete", args=[evidence.pk]) not in html
+
+
+def test_markup_in_a_title_or_file_name_is_shown_escaped(client, editor_a, project_a):
+    client.force_login(editor_a)
+    post_file(
+        client,
+        project_a,
+        "<img src=x onerror=alert(1)>.pdf",
+        samples.pdf(),
+        **{"evidence-title": "<script>alert('x')</script>"},
+    )
+    evidence = Evidence.objects.get()
+    html = client.get(project_a.get_absolute_url()).content.decode()
+    assert "<script>alert('x')</script>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert escape(evidence.original_name) in html
+    confirm = client.get(reverse("evidence-delete", args=[evidence.pk])).content.decode()
+    assert "<script>alert" not in confirm
+
+
+def test_record_page_reads_in_english_on_request(client, viewer, group_a):
+    from tests.factories import DisbursementFactory
+
+    record = DisbursementFactory(funding__project__responsible_body=group_a)
+    client.force_login(viewer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(record.get_absolute_url()).content.decode()
+    assert "Amount (yuan)" in html
+    assert "Evidence files" in html
+    assert "No evidence files yet." in html
