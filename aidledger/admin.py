@@ -18,6 +18,7 @@ from aidledger import permissions
 from aidledger.filters import bodies
 from aidledger.history import VERSION_FIELD, VersionedFormMixin
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
+from evidence.admin import EvidenceAdminMixin
 
 NOT_YOUR_BODY = _(
     "You may save only records of your own working groups (%(bodies)s). Ask the ledger "
@@ -218,7 +219,9 @@ class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
         )
 
 
-class LedgerAdmin(RolePermissionsMixin, ChangeHistoryAdminMixin, admin.ModelAdmin):
+class LedgerAdmin(
+    RolePermissionsMixin, EvidenceAdminMixin, ChangeHistoryAdminMixin, admin.ModelAdmin
+):
     """The base of every model admin in the ledger.
 
     Behaviour that every ledger admin shares (who may change which record, change history,

@@ -44,6 +44,8 @@ class Column:
     read what the selector (select_related) or `load_related()` already loaded, never query.
     `sort` is the ORM ordering expression that sorts by this column, if it can be sorted.
     `choices` (a TextChoices class) shows a coded value as its label: 农业 for "agriculture".
+    `link` makes the cell a link: True to the row's own page, an attribute path ("project")
+    to that related record's page; either through `get_absolute_url()`.
     """
 
     key: str
@@ -51,7 +53,7 @@ class Column:
     value: str | Callable[[Any], Any]
     sort: str | None = None
     kind: Kind = "text"
-    link: bool = False
+    link: bool | str = False
     choices: type[Choices] | None = None
 
     def value_of(self, obj: Any) -> Any:
@@ -68,6 +70,20 @@ class Column:
             # on every call, which dominated the exports' time.
             return self.choices(value).label
         return value
+
+    def url_of(self, obj: Any) -> str | None:
+        """The page a linked cell leads to (see `link`), or None."""
+        if not self.link:
+            return None
+        target = obj
+        if self.link is not True:
+            for attr in self.link.split("."):
+                target = getattr(target, attr) if target is not None else None
+        if target is None:
+            return None
+        if isinstance(target, dict):  # rows built as dicts (the recent changes) carry their URL
+            return target.get("get_absolute_url")
+        return target.get_absolute_url()
 
 
 @dataclass(frozen=True)

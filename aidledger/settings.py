@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "aidledger",
     "pairings",
     "projects",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,21 @@ STORAGES = {
         )
     },
 }
+
+# Evidence files (evidence/): a private folder outside static/, STATIC_ROOT and any media
+# folder, with no URL; files leave it only through the views that check who may see them.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "").strip() or BASE_DIR / "var" / "evidence")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# An evidence upload stops being stored once it passes the limit (evidence/uploads.py); others
+# go to memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated), then to a temp file.
+FILE_UPLOAD_HANDLERS = [
+    "evidence.uploads.EvidenceSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields) stays small; files are limited by the above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Lists and exports (aidledger/listing.py).
 LIST_PAGE_SIZES = (25, 50, 100, 200)

@@ -13,6 +13,7 @@ urlpatterns = [
     *views.ChangeListView.urls("changes/", name="changes"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
+    path("evidence/", include("evidence.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from aidledger.history import LedgerHistory
 from aidledger.models import Body, BodyKind, Member, Programme, end_not_before_start, one_of
+from evidence.fields import EvidenceRelation
 
 
 class UnitSide(models.TextChoices):
@@ -177,6 +178,7 @@ class Pairing(models.Model):
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -321,6 +323,7 @@ class Exchange(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -348,6 +351,9 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange-detail", args=[self.pk])
 
 
 class ExchangePairing(models.Model):
@@ -397,6 +403,7 @@ class Mentorship(models.Model):
     goals = models.TextField(_("goals"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -415,6 +422,9 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor.name} → {self.mentee_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentorship-detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

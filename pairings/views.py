@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aidledger.listing import Column, LedgerListView, Total
 from aidledger.models import Batch
+from aidledger.records import Field, RecordDetailView
 from pairings import selectors
 from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
 from pairings.models import (
@@ -132,7 +133,7 @@ class ExchangeListView(LedgerListView):
     columns = (
         Column("date", _("date"), "date", sort="date", kind="date"),
         # Titles are long sentences: two lines on the page, all of it on hover.
-        Column("title", _("title"), "title", sort="title", kind="longtext"),
+        Column("title", _("title"), "title", sort="title", kind="longtext", link=True),
         Column("kind", _("kind"), "kind", sort="kind", choices=ExchangeKind),
         Column("pairings", _("pairings"), _pairing_names, kind="list"),
         Column("place", _("place"), "place", sort="place"),
@@ -180,9 +181,9 @@ class MentorshipListView(LedgerListView):
         Total("mentees", _("mentees"), selectors.distinct_mentees(), kind="number"),
     )
     columns = (
-        Column("mentor", _("mentor"), "mentor.name", sort="mentor__name"),
+        Column("mentor", _("mentor"), "mentor.name", sort="mentor__name", link="mentor"),
         Column("batch", _("batch"), "mentor.batch.name", sort="mentor__batch__number"),
-        Column("mentee", _("mentee"), "mentee_name", sort="mentee_name"),
+        Column("mentee", _("mentee"), "mentee_name", sort="mentee_name", link=True),
         Column("mentee_unit", _("mentee's unit"), "mentee_unit.name", sort="mentee_unit__name"),
         Column("mentee_post", _("mentee's post"), "mentee_post"),
         Column("start_date", _("start date"), "start_date", sort="start_date", kind="date"),
@@ -211,3 +212,45 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentorships": detail.mentorships,
     }
     return render(request, "pairings/pairing_detail.html", context)
+
+
+class ExchangeDetailView(RecordDetailView):
+    model = Exchange
+    list_url_name = "exchanges"
+    fields = (
+        "date",
+        "title",
+        "kind",
+        "pairings",
+        "place",
+        "participants",
+        "lead_body",
+        "new_techniques",
+        "outcome",
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Exchange]:
+        return selectors.exchange_list().prefetch_related(
+            Prefetch("pairings", queryset=Pairing.objects.select_related("helper", "helped"))
+        )
+
+
+class MentorshipDetailView(RecordDetailView):
+    model = Mentorship
+    list_url_name = "mentorships"
+    fields = (
+        "mentor",
+        Field("mentor.batch", _("batch")),
+        "mentee_name",
+        "mentee_unit",
+        "mentee_post",
+        "start_date",
+        "end_date",
+        "goals",
+        "outcome",
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Mentorship]:
+        return selectors.mentorship_list()

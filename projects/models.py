@@ -20,6 +20,7 @@ from aidledger.fields import MoneyField, money_sum, yuan
 from aidledger.history import LedgerHistory
 from aidledger.models import Body, Member, end_not_before_start, one_of
 from aidledger.numbers import percent
+from evidence.fields import EvidenceRelation
 from pairings.models import Unit
 
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
@@ -94,6 +95,7 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     beneficiaries = models.TextField(_("beneficiaries"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -158,6 +160,7 @@ class Funding(models.Model):
     document_number = models.CharField(_("approval document number"), max_length=100, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -186,7 +189,7 @@ class Funding(models.Model):
         )
 
     def get_absolute_url(self) -> str:
-        return self.project.get_absolute_url()
+        return reverse("funding-detail", args=[self.pk])
 
     def clean(self) -> None:
         """A line already paid from keeps its project, and a plan that covers the payments."""
@@ -235,6 +238,7 @@ class Disbursement(models.Model):
     payee = models.CharField(_("payee"), max_length=200)
     voucher_number = models.CharField(_("voucher number"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -252,7 +256,7 @@ class Disbursement(models.Model):
         return f"{self.paid_on} · {self.payee} · {yuan(self.amount)}"
 
     def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.project_id])
+        return reverse("disbursement-detail", args=[self.pk])
 
     def clean(self) -> None:
         """Same project as its funding line. Whether the line's plan still covers it depends
@@ -281,6 +285,7 @@ class Indicator(models.Model):
     )
     as_of = models.DateField(_("as of"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -305,7 +310,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.project_id])
+        return reverse("indicator-detail", args=[self.pk])
 
     @property
     def completion(self) -> Decimal | None:
@@ -415,6 +420,7 @@ class InvestmentLead(models.Model):
         _("planned investment (yuan)"), null=True, blank=True, validators=[validate_positive]
     )
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -435,6 +441,9 @@ class InvestmentLead(models.Model):
 
     def __str__(self) -> str:
         return self.company
+
+    def get_absolute_url(self) -> str:
+        return reverse("lead-detail", args=[self.pk])
 
     @property
     def furthest_stage(self) -> str | None:
@@ -527,6 +536,7 @@ class Sale(models.Model):
     )
     amount = MoneyField(_("amount (yuan)"), validators=[validate_positive])
     notes = models.TextField(_("notes"), blank=True)
+    evidence_files = EvidenceRelation()
 
     history = LedgerHistory()
 
@@ -557,3 +567,6 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet} · {self.get_product_display()} · {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sale-detail", args=[self.pk])

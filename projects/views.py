@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from aidledger.fields import money_difference, money_sum
 from aidledger.listing import Column, LedgerListView, Total
+from aidledger.records import Field, RecordDetailView
 from projects import selectors
 from projects.filters import (
     DisbursementFilter,
@@ -48,7 +49,7 @@ def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
     )
 
 
-PROJECT_NAME = Column("project", _("project"), "project.name", sort="project__code", link=True)
+PROJECT_NAME = Column("project", _("project"), "project.name", sort="project__code", link="project")
 PROJECT_CODE = Column("project_code", _("project code"), "project.code", sort="project__code")
 PROJECT_BODY = Column(
     "body", _("responsible body"), "project.responsible_body", sort="project__responsible_body"
@@ -93,7 +94,7 @@ class FundingListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column("source", _("source"), "source", sort="source", choices=FundingSource),
+        Column("source", _("source"), "source", sort="source", choices=FundingSource, link=True),
         Column("year", _("year"), "year", sort="year", kind="number"),
         Column("amount", _("planned (yuan)"), "amount", sort="amount", kind="money"),
         Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
@@ -132,7 +133,7 @@ class DisbursementListView(LedgerListView):
         ),
         Column("year", _("year"), "funding.year", sort="funding__year", kind="number"),
         Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
-        Column("payee", _("payee"), "payee", sort="payee"),
+        Column("payee", _("payee"), "payee", sort="payee", link=True),
         Column("voucher_number", _("voucher number"), "voucher_number"),
         PROJECT_BODY,
         Column("notes", _("notes"), "notes", kind="longtext"),
@@ -149,7 +150,7 @@ class IndicatorListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column("name", _("indicator"), "name", sort="name"),
+        Column("name", _("indicator"), "name", sort="name", link=True),
         Column("unit", _("unit of measure"), "unit"),
         Column("baseline", _("baseline"), "baseline", kind="number"),
         Column("target", _("target"), "target", sort="target", kind="number"),
@@ -178,7 +179,7 @@ class LeadListView(LedgerListView):
         Total("planned_investment", _("planned investment"), money_sum("planned_investment")),
     )
     columns = (
-        Column("company", _("company"), "company", sort="company"),
+        Column("company", _("company"), "company", sort="company", link=True),
         Column("city", _("city met in"), "city", sort="city"),
         Column("industry", _("industry"), "industry", sort="industry", choices=Industry),
         Column("segment", _("segment"), "segment.name", sort="segment__position"),
@@ -216,7 +217,7 @@ class SaleListView(LedgerListView):
         Column("period", _("month"), lambda s: s.period.strftime("%Y-%m"), sort="period"),
         Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),
         Column("operator", _("operator"), "outlet.operator"),
-        Column("product", _("product"), "product", sort="product", choices=Product),
+        Column("product", _("product"), "product", sort="product", choices=Product, link=True),
         Column("quantity", _("quantity"), "quantity", sort="quantity", kind="number"),
         Column("quantity_unit", pgettext_lazy("of a quantity", "unit"), "quantity_unit"),
         Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
@@ -225,6 +226,103 @@ class SaleListView(LedgerListView):
 
     def get_queryset(self) -> QuerySet[Sale]:
         return selectors.sale_list()
+
+
+class FundingDetailView(RecordDetailView):
+    model = Funding
+    list_url_name = "funding"
+    fields = (
+        "project",
+        "source",
+        "year",
+        "amount",
+        Field("disbursed", _("disbursed (yuan)"), kind="money"),
+        Field("remaining", _("remaining (yuan)"), kind="money"),
+        "document_number",
+        "approved_on",
+        Field("project.responsible_body", _("responsible body")),
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Funding]:
+        return selectors.funding_list()
+
+
+class DisbursementDetailView(RecordDetailView):
+    model = Disbursement
+    list_url_name = "disbursements"
+    fields = (
+        "project",
+        "funding",
+        "paid_on",
+        "amount",
+        "payee",
+        "voucher_number",
+        Field("project.responsible_body", _("responsible body")),
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Disbursement]:
+        return selectors.disbursement_list().select_related("funding__project")
+
+
+class IndicatorDetailView(RecordDetailView):
+    model = Indicator
+    list_url_name = "indicators"
+    fields = (
+        "project",
+        "name",
+        "unit",
+        "baseline",
+        "target",
+        "actual",
+        Field("completion", _("completion (%)"), kind="percent"),
+        "as_of",
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return selectors.indicator_list()
+
+
+class LeadDetailView(RecordDetailView):
+    model = InvestmentLead
+    list_url_name = "leads"
+    fields = (
+        "company",
+        "city",
+        "industry",
+        "segment",
+        "follower_body",
+        "follower",
+        Field("furthest_stage", _("furthest stage")),
+        *(field for field, _label in STAGES),
+        "registered_capital",
+        "planned_investment",
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[InvestmentLead]:
+        return selectors.lead_list()
+
+
+class SaleDetailView(RecordDetailView):
+    model = Sale
+    list_url_name = "sales"
+    fields = (
+        "outlet",
+        Field("outlet.operator", _("operator")),
+        "product",
+        "period",
+        "quantity",
+        "quantity_unit",
+        "amount",
+        Field("outlet.responsible_body", _("responsible body")),
+        "notes",
+    )
+
+    def get_queryset(self) -> QuerySet[Sale]:
+        return selectors.sale_list().select_related("outlet__responsible_body__batch")
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -75,6 +75,13 @@ def staff_user(db):
 
 
 @pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Each test's evidence files go to its own temporary folder, never var/evidence."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -36,3 +36,14 @@ def loaded_version(record) -> dict:
 
     children = admin.site._registry[type(record)].version_children()
     return {VERSION_FIELD: version_of(record, children)}
+
+
+# Every ledger record's admin page carries the evidence files inline (evidence.admin): an admin
+# POST built by hand includes its management form, here with no rows.
+EVIDENCE_INLINE = "evidence-evidence-content_type-object_id"
+NO_EVIDENCE_FILES = {
+    f"{EVIDENCE_INLINE}-TOTAL_FORMS": "0",
+    f"{EVIDENCE_INLINE}-INITIAL_FORMS": "0",
+    f"{EVIDENCE_INLINE}-MIN_NUM_FORMS": "0",
+    f"{EVIDENCE_INLINE}-MAX_NUM_FORMS": "1000",
+}

@@ -37,6 +37,7 @@ from tests.factories import (
     SaleFactory,
     SegmentFactory,
     UserFactory,
+    make_evidence,
     user_with_role,
 )
 
@@ -152,6 +153,19 @@ RULES: dict[str, Rule] = {
     "login": Rule((200,) * 6),
     "logout": Rule((LOGIN, 405, 405, 405, 405, 405)),  # POST only; the role is not needed
     "set_language": Rule((405,) * 6),  # POST only, open before login
+    # A ledger record's own page (aidledger/records.py).
+    "exchange-detail": page("pairings.exchange"),
+    "mentorship-detail": page("pairings.mentorship"),
+    "funding-detail": page("projects.funding"),
+    "disbursement-detail": page("projects.disbursement"),
+    "indicator-detail": page("projects.indicator"),
+    "lead-detail": page("projects.investmentlead"),
+    "sale-detail": page("projects.sale"),
+    # Evidence files (a photo on group A's project): readers download, its editors change.
+    "evidence-download": page("evidence.evidence"),
+    "evidence-thumbnail": page("evidence.evidence"),
+    "evidence-delete": Rule((LOGIN, 403, 403, 200, 403, 200), obj="evidence.evidence"),
+    "evidence-upload": Rule((LOGIN, 403, 403, 200, 403, 200), obj="projects.project"),
     "admin:index": admin(200, 200, 200),
     "admin:login": Rule((200, 200, 200, REDIRECT, REDIRECT, REDIRECT)),
     # POST only; Django's admin sends an account it keeps out from its logout to its index.
@@ -235,7 +249,7 @@ def test_the_walk_includes_the_admin():
 # The world: one set of records for the whole module ------------------------------------------
 
 
-def _build_world() -> dict:
+def _build_world(evidence_root) -> dict:
     group_a = BodyFactory(name="产业扶持组", batch=BatchFactory(name="第二批", number=2))
     group_b = BodyFactory(name="社会事业组", batch=group_a.batch)
     programme = group_a.batch.programme
@@ -280,13 +294,15 @@ def _build_world() -> dict:
             username="locked", ip_address="10.0.0.1"
         ),
     }
+    with override_settings(EVIDENCE_ROOT=evidence_root):
+        records["evidence.evidence"] = make_evidence(project, uploaded_by=users["editor_a"])
     # A second project, of group B: the list pages show both groups' records.
     ProjectFactory(responsible_body=group_b)
-    return {"users": users, "records": records}
+    return {"users": users, "records": records, "evidence_root": evidence_root}
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module inside a transaction that is rolled back at its end; each
     test runs in a savepoint inside it, so a test's POST does not leak into the next."""
     with (
@@ -294,8 +310,15 @@ def world(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
-        yield _build_world()
+        yield _build_world(tmp_path_factory.mktemp("evidence"))
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _world_evidence_root(request, evidence_root, settings):
+    """The world's evidence file stays where the world stored it (not each test's folder)."""
+    if "world" in request.fixturenames:
+        settings.EVIDENCE_ROOT = request.getfixturevalue("world")["evidence_root"]
 
 
 def _path(route: str, entry: URLPattern, rule: Rule, records: dict) -> str:
@@ -311,6 +334,7 @@ def _path(route: str, entry: URLPattern, rule: Rule, records: dict) -> str:
     }
     if record is not None:
         values["content_type_id"] = ContentType.objects.get_for_model(record).pk
+        values["record_type"] = record._meta.label_lower  # an evidence upload's record
         if hasattr(record, "history"):
             values["version_id"] = record.history.latest().history_id
 

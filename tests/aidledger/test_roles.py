@@ -21,7 +21,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.projects.test_admin import project_form
-from tests.utils import as_shown, msgid_as_shown
+from tests.utils import NO_EVIDENCE_FILES, as_shown, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/projects/project"
@@ -151,7 +151,7 @@ def test_editor_cannot_add_a_project_for_another_group(as_editor_a, group_b):
 def test_editor_may_add_a_funding_line_only_to_own_projects_through_its_admin(
     as_editor_a, own_project, other_project
 ):
-    form = {"source": "municipal", "year": "2024", "amount": "100.00"}
+    form = {"source": "municipal", "year": "2024", "amount": "100.00", **NO_EVIDENCE_FILES}
     refused = as_editor_a.post("/admin/projects/funding/add/", form | {"project": other_project.pk})
     assert refused.status_code == 200
     # The project field decides the line's group: the refusal names the editor's own groups.

@@ -22,7 +22,7 @@ from tests.factories import (
     UnitFactory,
     create_pairings_ledger,
 )
-from tests.utils import as_shown, language_of, loaded_version, msgid_as_shown
+from tests.utils import NO_EVIDENCE_FILES, as_shown, language_of, loaded_version, msgid_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,7 @@ def pairing_form(helper, helped, body, *, links=(), initial=0, **fields) -> dict
         }
         | fields
         | inline("exchange_links", list(links), initial=initial)
+        | NO_EVIDENCE_FILES
     )
 
 
@@ -75,21 +76,26 @@ def exchange_form(body, pairings, **fields) -> dict:
         }
         | fields
         | inline("links", rows)
+        | NO_EVIDENCE_FILES
     )
 
 
 def mentorship_form(mentor, unit, **fields) -> dict:
-    return {
-        "mentor": mentor.pk,
-        "mentee_name": "王晓东",
-        "mentee_unit": unit.pk,
-        "mentee_post": "科员",
-        "start_date": "2023-09-01",
-        "end_date": "",
-        "goals": "",
-        "outcome": "",
-        "notes": "",
-    } | fields
+    return (
+        {
+            "mentor": mentor.pk,
+            "mentee_name": "王晓东",
+            "mentee_unit": unit.pk,
+            "mentee_post": "科员",
+            "start_date": "2023-09-01",
+            "end_date": "",
+            "goals": "",
+            "outcome": "",
+            "notes": "",
+        }
+        | fields
+        | NO_EVIDENCE_FILES
+    )
 
 
 @pytest.fixture

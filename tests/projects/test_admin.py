@@ -16,7 +16,7 @@ from tests.factories import (
     SaleFactory,
     UnitFactory,
 )
-from tests.utils import loaded_version
+from tests.utils import NO_EVIDENCE_FILES, loaded_version
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -39,6 +39,7 @@ def disbursement_form(funding, amount: str, **fields) -> dict:
         "payee": "平昌县肉牛养殖专业合作社联合社",
         "voucher_number": "",
         "notes": "",
+        **NO_EVIDENCE_FILES,
         **fields,
     }
 
@@ -137,6 +138,7 @@ def project_form(project, *, fundings=(), disbursements=()) -> dict:
         "description": "",
         "beneficiaries": "",
         "notes": "",
+        **NO_EVIDENCE_FILES,
     }
     for prefix, existing in (("fundings", fundings), ("disbursements", ()), ("indicators", ())):
         data |= {
@@ -270,7 +272,7 @@ def test_project_change_page_has_constant_queries(clerk, django_assert_max_num_q
     for index in range(40):
         FundingFactory(project=funding.project, year=2000 + index)
         DisbursementFactory(funding=funding, amount=Decimal("1.00"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = clerk.get(f"{ADMIN}/project/{funding.project_id}/change/")
     assert response.status_code == 200
     assert response.content.decode().count("<option value") >= 40 * 41
@@ -449,7 +451,13 @@ def test_a_line_paid_from_cannot_move_to_another_project(clerk, line):
     unpaid = FundingFactory()
     response = clerk.post(
         f"{ADMIN}/funding/{unpaid.pk}/change/",
-        {"project": other.pk, "source": unpaid.source, "year": unpaid.year, "amount": "1.00"}
+        {
+            "project": other.pk,
+            "source": unpaid.source,
+            "year": unpaid.year,
+            "amount": "1.00",
+            **NO_EVIDENCE_FILES,
+        }
         | loaded_version(unpaid),
     )
     assert response.status_code == 302

@@ -1,0 +1,66 @@
+"""Small files of every kind the evidence checks meet, made in memory."""
+
+import io
+import struct
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image(fmt: str = "JPEG", size: tuple[int, int] = (800, 600)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, fmt)
+    return out.getvalue()
+
+
+def pdf() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def office_zip(folder: str, *, macros: bool = False) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(f"{folder}/document.xml", "<document/>")
+        if macros:
+            archive.writestr(f"{folder}/vbaProject.bin", b"\0" * 16)
+    return out.getvalue()
+
+
+def docx() -> bytes:
+    return office_zip("word")
+
+
+def xlsx() -> bytes:
+    return office_zip("xl")
+
+
+def ole(stream: str) -> bytes:
+    """An OLE compound file whose directory (sector 0) holds the root and one stream."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * (512 - 8)
+
+    def entry(name: str) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        return (encoded.ljust(64, b"\0") + struct.pack("<H", len(encoded))).ljust(128, b"\0")
+
+    return header + entry("Root Entry") + entry(stream) + b"\0" * 256
+
+
+def doc() -> bytes:
+    return ole("WordDocument")
+
+
+def xls() -> bytes:
+    return ole("Workbook")
+
+
+def exe() -> bytes:
+    return b"MZ\x90\x00\x03\x00\x00\x00" + b"\0" * 120 + b"This program cannot be run in DOS mode."
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
