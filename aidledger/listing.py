@@ -2,8 +2,11 @@
 
 A ledger list is declared by one subclass of `LedgerListView`: a selector (`get_queryset`),
 a django-filter `FilterSet`, and one column spec. The same three drive the HTML table and the
-CSV export, so the export holds exactly the rows and columns the reviewer sees, filters and
-sort included. `LedgerListView.urls()` gives both URLs: `<route>` and `<route>export.csv`.
+CSV and XLSX exports, so an export holds exactly the rows and columns the reviewer sees,
+filters and sort included. `LedgerListView.urls()` gives the three URLs: `<route>`,
+`<route>export.csv` and `<route>export.xlsx`; both exports read the same rows
+(`export_rows`). The XLSX also names the filters in effect, the export time and the totals
+above its table.
 A list may also declare `totals`: figures over all the filtered rows (sums of money, counts),
 computed by the database in one aggregate query and shown above the table.
 """
@@ -18,6 +21,7 @@ from itertools import islice
 from typing import Any, ClassVar, Literal
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Choices, QuerySet
@@ -27,10 +31,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views import View
 
-from aidledger.exports import csv_chunks, csv_response
+from aidledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
 from aidledger.fields import yuan
 
 Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
@@ -108,7 +112,7 @@ class Header:
 
 
 class LedgerListView(View):
-    """A filtered, sorted, paginated list, and its CSV export (with `export=True`)."""
+    """A filtered, sorted, paginated list, and its exports (`export="csv"` or `"xlsx"`)."""
 
     title: ClassVar[str | Promise]
     filterset_class: ClassVar[type[django_filters.FilterSet]]
@@ -117,15 +121,23 @@ class LedgerListView(View):
     totals: ClassVar[Sequence[Total]] = ()
     url_name = ""
     template_name = "aidledger/ledger_list.html"
-    export = False
+    export: Literal["", "csv", "xlsx"] = ""
 
     @classmethod
     def urls(cls, route: str, *, name: str) -> list[URLPattern]:
-        """The page at `route` and its CSV export at `route` + "export.csv"."""
+        """The page at `route`, its CSV export at `route` + "export.csv" (`<name>-export`)
+        and its XLSX export at `route` + "export.xlsx" (`<name>-export-xlsx`)."""
         return [
             path(route, cls.as_view(url_name=name), name=name),
             path(
-                f"{route}export.csv", cls.as_view(url_name=name, export=True), name=f"{name}-export"
+                f"{route}export.csv",
+                cls.as_view(url_name=name, export="csv"),
+                name=f"{name}-export",
+            ),
+            path(
+                f"{route}export.xlsx",
+                cls.as_view(url_name=name, export="xlsx"),
+                name=f"{name}-export-xlsx",
             ),
         ]
 
@@ -147,7 +159,10 @@ class LedgerListView(View):
             if not valid:
                 # Never export "everything" when a filter could not be read: show the errors.
                 return redirect(f"{reverse(self.url_name)}?{request.GET.urlencode()}")
-            return self.export_csv(filterset.qs.order_by(*self.ordering(sort)))
+            rows = filterset.qs.order_by(*self.ordering(sort))
+            if self.export == "xlsx":
+                return self.export_xlsx(filterset, rows)
+            return self.export_csv(rows)
         rows = filterset.qs.order_by(*self.ordering(sort)) if valid else filterset.qs.none()
         return self.render_page(filterset, rows, sort)
 
@@ -238,6 +253,7 @@ class LedgerListView(View):
             "page_size": page_size,
             "page_sizes": settings.LIST_PAGE_SIZES,
             "export_url": reverse(f"{self.url_name}-export"),
+            "export_xlsx_url": reverse(f"{self.url_name}-export-xlsx"),
             "totals": self.compute_totals(rows) if filterset.is_valid() else [],
             "filtered": any(
                 value not in (None, "")
@@ -251,9 +267,9 @@ class LedgerListView(View):
 
     # The export --------------------------------------------------------------------------------
 
-    def export_filename(self) -> str:
+    def export_filename(self, extension: str = "csv") -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return f"{self.title}-{stamp}.csv"
+        return f"{self.title}-{stamp}.{extension}"
 
     def export_rows(self, queryset: QuerySet) -> Iterator[list[Any]]:
         size = settings.EXPORT_CHUNK_ROWS
@@ -269,6 +285,67 @@ class LedgerListView(View):
             header, self.export_rows(queryset), chunk_rows=settings.EXPORT_CHUNK_ROWS
         )
         return csv_response(self.export_filename(), chunks)
+
+    def export_xlsx(
+        self, filterset: django_filters.FilterSet, queryset: QuerySet
+    ) -> HttpResponseBase:
+        """The rows of the CSV as a workbook, under the title, filters, time and totals."""
+        separator = pgettext("between the items of a sentence's list", "; ")
+        applied = separator.join(
+            gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+            for label, value in applied_filters(filterset)
+        )
+        notes = [
+            gettext("Filters: %(filters)s") % {"filters": applied}
+            if applied
+            else gettext("Filters: none (all rows)"),
+            gettext("Exported at %(time)s")
+            % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        ]
+        if totals := self.compute_totals(queryset):
+            figures = separator.join(
+                gettext("%(label)s: %(value)s")
+                % {"label": capfirst(total.label), "value": total_display(total, value)}
+                for total, value in totals
+            )
+            notes.append(gettext("Totals of the filtered rows: %(totals)s") % {"totals": figures})
+        workbook = xlsx_file(
+            title=str(self.title),
+            notes=notes,
+            header=[capfirst(column.label) for column in self.columns],
+            kinds=[column.kind for column in self.columns],
+            rows=self.export_rows(queryset),
+        )
+        return xlsx_response(self.export_filename("xlsx"), workbook)
+
+
+def applied_filters(filterset: django_filters.FilterSet) -> list[tuple[str, str]]:
+    """(label, value) of each filter in effect, worded as the page's form shows it:
+    a choice by its label (产业扶持组, not its id), a month as 2024-03."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    applied = []
+    for name, field in filterset.form.fields.items():
+        value = cleaned.get(name)
+        if value in (None, "", [], ()):
+            continue
+        applied.append((capfirst(field.label), filter_value_label(field, value)))
+    return applied
+
+
+def filter_value_label(field: forms.Field, value: Any) -> str:
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.label_from_instance(value))
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.strftime(getattr(field.widget, "format", None) or "%Y-%m-%d")
+    return str(value)
+
+
+def total_display(total: Total, value: Any) -> str:
+    """A total as the page shows it above the table: 1,800,000.00 元."""
+    shown = display(value, total.kind)
+    return f"{shown} {gettext('yuan')}" if total.kind == "money" and value is not None else shown
 
 
 def display(value: Any, kind: Kind = "text") -> str:

@@ -1,6 +1,7 @@
-"""Measure a ledger's CSV export: rows/s and the exporting process's peak memory.
+"""Measure a ledger's CSV or XLSX export: rows/s and the exporting process's peak memory.
 
-    .venv/bin/python bench/exports.py --ledger disbursements --rows 100000 [--database-url URL]
+    .venv/bin/python bench/exports.py --ledger disbursements --rows 100000 [--format xlsx]
+        [--database-url URL]
 
 Ledgers: members (with their roles), exchanges (with their pairings), disbursements (with
 project and funding line).
@@ -14,12 +15,15 @@ memory stays flat while time grows with the rows.
 
 import argparse
 import datetime
+import itertools
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -153,9 +157,9 @@ GENERATORS = {
     "disbursements": generate_disbursements,
 }
 EXPORTS = {
-    "members": "/members/export.csv",
-    "exchanges": "/pairings/exchanges/export.csv",
-    "disbursements": "/projects/disbursements/export.csv",
+    "members": "/members/",
+    "exchanges": "/pairings/exchanges/",
+    "disbursements": "/projects/disbursements/",
 }
 
 
@@ -166,7 +170,25 @@ def generate(ledger: str, count: int) -> None:
     GENERATORS[ledger](count)
 
 
-def export(ledger: str) -> None:
+def sheet_rows(path: str) -> int:
+    """Rows of the table in an exported workbook: the <row> elements after the header (the
+    lines above the table end with an empty row, which the sheet does not write)."""
+    with zipfile.ZipFile(path) as archive, archive.open("xl/worksheets/sheet1.xml") as sheet:
+        head = sheet.read(1 << 16)
+        numbers = [int(n) for n in re.findall(rb'<row r="(\d+)"', head)]
+        above = next(i for i, (a, b) in enumerate(itertools.pairwise(numbers)) if b > a + 1) + 2
+        rows, tail, block = 0, b"", head
+        while block:
+            text = tail + block
+            rows += text.count(b"<row ")
+            tail = text[-4:]  # "<row" cut between two blocks: counted with the next block
+            rows -= tail.count(b"<row ")
+            block = sheet.read(1 << 20)
+        rows += tail.count(b"<row ")
+    return rows - above
+
+
+def export(ledger: str, fmt: str) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -177,17 +199,26 @@ def export(ledger: str) -> None:
     client.force_login(user)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    response = client.get(EXPORTS[ledger])
+    response = client.get(f"{EXPORTS[ledger]}export.{fmt}")
     size = rows = 0
-    for chunk in response.streaming_content:
-        size += len(chunk)
-        rows += chunk.count(b"\r\n")
-    elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    rows -= 1  # the header
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as copy:
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            if fmt == "csv":
+                rows += chunk.count(b"\r\n")
+            else:
+                copy.write(chunk)
+        response.close()
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if fmt == "csv":
+            rows -= 1  # the header
+        else:
+            copy.flush()
+            rows = sheet_rows(copy.name)
     print(
-        f"{rows} rows, {size / 1e6:.1f} MB in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s; "
-        f"peak RSS {peak / 1024:.0f} MB (before the export: {baseline / 1024:.0f} MB)"
+        f"{fmt}: {rows} rows, {size / 1e6:.1f} MB in {elapsed:.2f} s = {rows / elapsed:,.0f} "
+        f"rows/s; peak RSS {peak / 1024:.0f} MB (before the export: {baseline / 1024:.0f} MB)"
     )
 
 
@@ -195,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", choices=sorted(GENERATORS), default="members")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server URL")
     parser.add_argument("--phase", choices=["generate", "export"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -205,7 +237,7 @@ def main() -> None:
         if args.phase == "generate":
             generate(args.ledger, args.rows)
         else:
-            export(args.ledger)
+            export(args.ledger, args.format)
         return
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -222,9 +254,8 @@ def main() -> None:
         try:
             for phase in ("generate", "export"):
                 command = [sys.executable, __file__, "--phase", phase, "--url", url]
-                subprocess.run(
-                    [*command, "--ledger", args.ledger, "--rows", str(args.rows)], check=True
-                )
+                options = ["--ledger", args.ledger, "--rows", str(args.rows)]
+                subprocess.run([*command, *options, "--format", args.format], check=True)
         finally:
             if args.database_url:
                 subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS aidledger_bench"])

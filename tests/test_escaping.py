@@ -93,14 +93,21 @@ def site_pages() -> list[str]:
 
 def detail_pages() -> list[str]:
     from aidledger.models import Member
-    from pairings.models import Pairing
-    from projects.models import Project
+    from pairings.models import Exchange, Mentorship, Pairing
+    from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
 
     pages = []
     for name, model in (
         ("member-detail", Member),
         ("pairing-detail", Pairing),
         ("project-detail", Project),
+        ("exchange-detail", Exchange),
+        ("mentorship-detail", Mentorship),
+        ("funding-detail", Funding),
+        ("disbursement-detail", Disbursement),
+        ("indicator-detail", Indicator),
+        ("lead-detail", InvestmentLead),
+        ("sale-detail", Sale),
     ):
         for pk in model.objects.order_by("pk").values_list("pk", flat=True)[:5]:
             pages.append(reverse(name, args=[pk]))
@@ -132,7 +139,7 @@ def assert_escaped(path: str, html: str) -> None:
 
 
 def test_list_pages_show_hostile_text_escaped(superuser_client):
-    pages = [path for path in site_pages() if not path.endswith(".csv")]
+    pages = [path for path in site_pages() if not path.endswith((".csv", ".xlsx"))]
     assert len(pages) >= 11
     for path in pages:
         response = superuser_client.get(path, {"per_page": 200})

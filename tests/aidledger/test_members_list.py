@@ -21,6 +21,7 @@ from tests.utils import as_shown
 
 LIST = "/members/"
 EXPORT = "/members/export.csv"
+XLSX_EXPORT = "/members/export.xlsx"
 D = datetime.date
 HEAD, MEMBER = MemberRole.Role.HEAD, MemberRole.Role.MEMBER
 
@@ -69,14 +70,14 @@ def groups(db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [LIST, EXPORT])
+@pytest.mark.parametrize("url", [LIST, EXPORT, XLSX_EXPORT])
 def test_anonymous_visitor_is_sent_to_login(client, url):
     response = client.get(url, {"batch": "1"})
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", [LIST, EXPORT])
+@pytest.mark.parametrize("url", [LIST, EXPORT, XLSX_EXPORT])
 def test_logged_in_user_sees_list_and_export(client_logged_in, groups, url):
     assert client_logged_in.get(url).status_code == 200
 
@@ -373,7 +374,7 @@ def queries_for(client, url, params) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", [LIST, EXPORT])
+@pytest.mark.parametrize("url", [LIST, EXPORT, XLSX_EXPORT])
 def test_query_count_does_not_grow_with_rows(client_logged_in, django_assert_max_num_queries, url):
     batch = create_team(members=10)
     params = {"per_page": 200, "batch": batch.pk, "sort": "-name"}

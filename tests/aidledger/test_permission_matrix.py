@@ -184,6 +184,9 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": admin(403, 403, 200, obj="auth.user"),
     "admin/(?P<url>.*)$": admin(404, 404, 404, path="/admin/no/such/page/"),
 }
+# Every list's XLSX export answers to the same rule as its CSV export (LedgerListView.urls).
+for _key in [key for key in RULES if key.endswith("-export") and key != "summary-export"]:
+    RULES[f"{_key}-xlsx"] = RULES[_key]
 for _label, _kinds in ADMIN_MODELS.items():
     for _kind, _rule in _kinds.items():
         RULES[f"admin:{_label}:{_kind}"] = _rule

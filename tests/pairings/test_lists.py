@@ -151,14 +151,18 @@ def titles(response) -> list[str]:
 # Who may see them --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [*LISTS, *(f"{url}export.csv" for url in LISTS)])
+@pytest.mark.parametrize(
+    "url", [*LISTS, *(f"{url}export.{ext}" for url in LISTS for ext in ("csv", "xlsx"))]
+)
 def test_anonymous_visitor_is_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", [*LISTS, *(f"{url}export.csv" for url in LISTS)])
+@pytest.mark.parametrize(
+    "url", [*LISTS, *(f"{url}export.{ext}" for url in LISTS for ext in ("csv", "xlsx"))]
+)
 def test_logged_in_user_sees_each_list_and_export(client_logged_in, ledger, url):
     assert client_logged_in.get(url).status_code == 200
 
@@ -425,7 +429,9 @@ def queries_for(client, url, params) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", [*LISTS, *(f"{url}export.csv" for url in LISTS)])
+@pytest.mark.parametrize(
+    "url", [*LISTS, *(f"{url}export.{ext}" for url in LISTS for ext in ("csv", "xlsx"))]
+)
 def test_query_count_does_not_grow_with_rows(
     client_logged_in, django_assert_max_num_queries, url, settings
 ):

@@ -105,14 +105,18 @@ def ledger(db):
 # Who may see them --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", LISTS + [f"{url}export.csv" for url in LISTS])
+@pytest.mark.parametrize(
+    "url", LISTS + [f"{url}export.{ext}" for url in LISTS for ext in ("csv", "xlsx")]
+)
 def test_anonymous_visitor_is_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", LISTS + [f"{url}export.csv" for url in LISTS])
+@pytest.mark.parametrize(
+    "url", LISTS + [f"{url}export.{ext}" for url in LISTS for ext in ("csv", "xlsx")]
+)
 def test_logged_in_user_sees_every_list_and_export(client_logged_in, ledger, url):
     assert client_logged_in.get(url).status_code == 200
 
