@@ -1,7 +1,8 @@
 import pytest
 from django.utils import translation
 
-from tests.factories import UserFactory
+from aidledger import permissions
+from tests.factories import BatchFactory, BodyFactory, UserFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -13,9 +14,52 @@ def _no_language_leak():
 
 
 @pytest.fixture
-def user(db):
-    """A plain account: can log in, not staff, no permissions."""
-    return UserFactory()
+def user(viewer):
+    """The account most page tests log in with: a viewer (reads and exports everything)."""
+    return viewer
+
+
+# Personas: one per role (aidledger.permissions). Editors A and B belong to two working groups
+# of the same batch; records "of group A" name group_a as their responsible body.
+
+
+@pytest.fixture
+def group_a(db):
+    return BodyFactory(name="产业扶持组", batch=BatchFactory(name="第二批", number=2))
+
+
+@pytest.fixture
+def group_b(group_a):
+    return BodyFactory(name="社会事业组", batch=group_a.batch)
+
+
+@pytest.fixture
+def no_role_user(db):
+    """Logged in, but holds no role: may read nothing."""
+    return UserFactory(username="no-role")
+
+
+@pytest.fixture
+def viewer(db):
+    return user_with_role(permissions.VIEWER, username="viewer")
+
+
+@pytest.fixture
+def editor_a(group_a):
+    """An editor (录入员) who is a member of group A (产业扶持组)."""
+    return user_with_role(permissions.EDITOR, group_a, username="editor-a")
+
+
+@pytest.fixture
+def editor_b(group_b):
+    """An editor (录入员) who is a member of group B (社会事业组)."""
+    return user_with_role(permissions.EDITOR, group_b, username="editor-b")
+
+
+@pytest.fixture
+def ledger_admin(db):
+    """A ledger admin (管理员): changes everything, manages accounts; not a superuser."""
+    return user_with_role(permissions.LEDGER_ADMIN, username="ledger-admin")
 
 
 @pytest.fixture

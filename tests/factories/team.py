@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
@@ -17,6 +18,7 @@ __all__ = [
     "ProgrammeFactory",
     "UserFactory",
     "create_team",
+    "user_with_role",
 ]
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -109,3 +111,17 @@ def create_team(*, members: int, bodies: int = 2, batch: Batch | None = None) ->
         for group in groups
     )
     return batch
+
+
+def user_with_role(role: str | None, *bodies: Body, **kwargs):
+    """An account holding the ledger role `role` (a group name from aidledger.permissions, or
+    None for no role), a member of each of `bodies` (one member record per batch)."""
+    account = UserFactory(**kwargs)
+    if role:
+        account.groups.add(Group.objects.get(name=role))
+    members: dict[int, Member] = {}
+    for body in bodies:
+        if body.batch_id not in members:
+            members[body.batch_id] = MemberFactory(batch_id=body.batch_id, user=account)
+        MemberRoleFactory(member=members[body.batch_id], body=body)
+    return account
