@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import bodies
+from aidledger.import_views import ImportAdminMixin
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
 
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(ImportAdminMixin, admin.ModelAdmin):
     """The base of every model admin in the ledger.
 
     Behaviour that every ledger admin shares (who may change which record, change history,

@@ -301,7 +301,7 @@ class Month(Parser):
     """A month, stored as its first day: 2024-10, 2024/10, 2024年10月, or a date on the 1st."""
 
     hint = gettext_lazy("a month: 2024-10 or 2024年10月")
-    example = "2024-10"
+    example = datetime.date(2024, 10, 1)
 
     def parse(self, value: Any, ctx: ImportContext) -> datetime.date:
         text = unicodedata.normalize("NFKC", as_text(value)).replace(" ", "")
@@ -339,7 +339,7 @@ class Choice(Parser):
 
     @property
     def example(self) -> str:  # type: ignore[override]
-        return str(self.enum(self.example_value).label)
+        return self.example_value
 
     @property
     def hint(self) -> str:  # type: ignore[override]
@@ -814,21 +814,34 @@ class RowCellError(Exception):
         self.name, self.column, self.message = name, column, message
 
 
+# A key may end with LINE: records that share the rest of the key (two funding lines of one
+# project from the same source in the same year) are told apart by their order of entry.
+LINE = "line"
+
+
+def records(spec: ImportSpec) -> list[Model]:
+    """The ledger's records in entry order, numbered by LINE when the key needs it."""
+    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    objects = list(queryset.order_by("pk"))
+    if LINE in spec.key:
+        counters: dict[tuple, int] = defaultdict(int)
+        for obj in objects:
+            rest = tuple(getattr(obj, name) for name in key_attnames(spec) if name != LINE)
+            counters[rest] += 1
+            obj.line = counters[rest]
+    return objects
+
+
 def existing_records(spec: ImportSpec) -> dict[tuple, list[Model]]:
     by_key: dict[tuple, list[Model]] = defaultdict(list)
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
-    for obj in queryset:
+    for obj in records(spec):
         by_key[tuple(getattr(obj, name) for name in key_attnames(spec))].append(obj)
     return by_key
 
 
 def key_attnames(spec: ImportSpec) -> list[str]:
     """Key attributes compared as stored: a foreign key by its id."""
-    names = []
-    for name in spec.key:
-        model_field = spec.model._meta.get_field(name)
-        names.append(model_field.attname)
-    return names
+    return [name if name == LINE else spec.model._meta.get_field(name).attname for name in spec.key]
 
 
 def plan_row(
@@ -841,7 +854,10 @@ def plan_row(
     result: ImportResult,
 ) -> Planned | None:
     m2m = {name: fields.pop(name) for name in spec.m2m if name in fields}
+    if LINE in spec.key:
+        fields[LINE] = fields.get(LINE) or 1
     key = tuple(key_value(fields.get(name)) for name in spec.key)
+    fields.pop(LINE, None)
     key_label = SEPARATOR.join(spec.column_of(name) or name for name in spec.key)
     if key in seen:
         result.errors.append(
@@ -963,8 +979,7 @@ def export_cells(spec: ImportSpec, obj: Model) -> list[Any]:
 
 
 def export_rows(spec: ImportSpec) -> Iterator[list[Any]]:
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
-    for obj in queryset.order_by("pk"):
+    for obj in records(spec):
         yield export_cells(spec, obj)
 
 

@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from aidledger import views
+from aidledger.import_views import file_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
     *views.MemberListView.urls("members/", name="members"),
+    *file_urls("members/", ledger="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),

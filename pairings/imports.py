@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aidledger.imports import (
+    BODY_HINT,
     LOADERS,
     MEMBER_HINT,
     REFERENCE_NAMES,
@@ -211,7 +212,11 @@ exchanges = register(
             ),
             Col("place", Text(max_length=100, example="平昌县人民医院")),
             Col("participants", Integer(example=30)),
-            Col("lead_body", working_group("第二批 · 社会事业组"), required=True),
+            Col(
+                "lead_body",
+                Reference("body", example="第二批 · 社会事业组", hint=BODY_HINT),
+                required=True,
+            ),
             Col("new_techniques", Integer(example=0)),
             Col("outcome", Text()),
             Col("notes", Text()),

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from aidledger.imports import (
     BODY_HINT,
+    LINE,
     LOADERS,
     MEMBER_HINT,
     REFERENCE_NAMES,
     RESOLVERS,
+    SEPARATOR,
     CellError,
     Choice,
     Col,
@@ -86,8 +88,9 @@ def resolve_outlet(ctx: ImportContext, text: str) -> Outlet:
 
 
 def _fundings() -> dict[tuple[int, str, int], list[Funding]]:
+    """Funding lines by project, source and year, in entry order (line 1, 2 …)."""
     table: dict[tuple[int, str, int], list[Funding]] = defaultdict(list)
-    for funding in Funding.objects.all():
+    for funding in Funding.objects.order_by("pk"):
         table[(funding.project_id, funding.source, funding.year)].append(funding)
     return table
 
@@ -95,6 +98,7 @@ def _fundings() -> dict[tuple[int, str, int], list[Funding]]:
 LOADERS.update(project=_projects, segment=_segments, outlet=_outlets, funding=_fundings)
 RESOLVERS.update(project=resolve_project, segment=resolve_segment, outlet=resolve_outlet)
 REFERENCE_NAMES.update(project=lambda p: p.code, segment=lambda s: s.name, outlet=lambda o: o.name)
+LINE_LABEL = gettext_lazy("line number of the same source and year")
 PROJECT_HINT = gettext_lazy("the project's code, e.g. NY-2023-01")
 
 
@@ -137,12 +141,15 @@ fundings = register(
         model=Funding,
         title=gettext_lazy("funding lines"),
         list_url_name="funding",
-        key=("project", "source", "year"),
+        # Two lines of one project from one source in one year (two firms investing) are told
+        # apart by their line number, 1 for the line entered first.
+        key=("project", "source", "year", LINE),
         body_column="project",
         columns=[
             Col("project", project_ref(), required=True),
             Col("source", Choice(FundingSource), required=True),
             Col("year", Integer(minimum=2000, maximum=2100, example=2024), required=True),
+            Col(LINE, Integer(minimum=1, example=1), label=LINE_LABEL),
             Col("amount", Money("10000000.00"), required=True),
             Col("document_number", Text(max_length=100, example="自财预〔2024〕1号")),
             Col("approved_on", Date(datetime.date(2024, 3, 1))),
@@ -155,26 +162,38 @@ fundings = register(
 
 FUNDING_SOURCE = gettext_lazy("funding source")
 FUNDING_YEAR = gettext_lazy("funding year")
+FUNDING_LINE = gettext_lazy("funding line number")
 
 
 def disbursement_fields(values: dict[str, Any], ctx: ImportContext) -> dict[str, Any]:
     """The funding line is named by its project, source and year (the natural key of a line)."""
     project = values.pop("project")
     source, year = values.pop("funding_source"), values.pop("funding_year")
+    line = values.pop("funding_line", None) or 1
     lines = ctx.table("funding").get((project.pk, source, year), [])
+    column = SEPARATOR.join(str(label) for label in (FUNDING_SOURCE, FUNDING_YEAR))
     if not lines:
         raise RowCellError(
             "funding_source",
-            f"{_('funding source')} · {_('funding year')}",
+            column,
             _("This project has no funding line of this source and year: add it first."),
         )
-    if len(lines) > 1:
+    if line > len(lines):
         raise RowCellError(
-            "funding_source",
-            f"{_('funding source')} · {_('funding year')}",
-            _("This project has several funding lines of this source and year."),
+            "funding_line",
+            str(FUNDING_LINE),
+            _("This project has %(count)s funding line(s) of this source and year, not %(line)s.")
+            % {"count": len(lines), "line": line},
         )
-    return {"project": project, "funding": lines[0], **values}
+    return {"project": project, "funding": lines[line - 1], **values}
+
+
+def funding_line_number(disbursement: Disbursement) -> int:
+    """Which of its project's lines of the same source and year a payment's line is."""
+    siblings = disbursement.project.fundings.filter(
+        source=disbursement.funding.source, year=disbursement.funding.year
+    )
+    return siblings.filter(pk__lt=disbursement.funding_id).count() + 1
 
 
 def check_disbursements(items: list[Planned]) -> dict[int, list[tuple[str, str]]]:
@@ -224,6 +243,12 @@ disbursements = register(
                 required=True,
                 label=FUNDING_YEAR,
                 value=lambda d: d.funding.year,
+            ),
+            Col(
+                "funding_line",
+                Integer(minimum=1, example=1),
+                label=FUNDING_LINE,
+                value=funding_line_number,
             ),
             Col("paid_on", Date(datetime.date(2024, 5, 20)), required=True),
             Col("amount", Money("2500000.00"), required=True),

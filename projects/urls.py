@@ -1,13 +1,20 @@
 from django.urls import path
 
+from aidledger.import_views import file_urls
 from projects import views
 
 urlpatterns = [
     *views.ProjectListView.urls("", name="projects"),
+    *file_urls("", ledger="projects"),
     path("<int:pk>/", views.project_detail, name="project-detail"),
     *views.FundingListView.urls("funding/", name="funding"),
+    *file_urls("funding/", ledger="funding"),
     *views.DisbursementListView.urls("disbursements/", name="disbursements"),
+    *file_urls("disbursements/", ledger="disbursements"),
     *views.IndicatorListView.urls("indicators/", name="indicators"),
+    *file_urls("indicators/", ledger="indicators"),
     *views.LeadListView.urls("leads/", name="leads"),
+    *file_urls("leads/", ledger="leads"),
     *views.SaleListView.urls("sales/", name="sales"),
+    *file_urls("sales/", ledger="sales"),
 ]
