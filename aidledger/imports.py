@@ -795,6 +795,9 @@ def validate_rows(
                 RowError(number, exc.column, exc.message, as_text(raw.get(exc.name, "")))
             )
             continue
+        except CellError as exc:
+            result.errors.append(RowError(number, "—", str(exc)))
+            continue
         planned = plan_row(spec, number, fields, existing, seen, ctx, result)
         if planned is not None:
             planned.cells = [as_text(raw.get(col.name)) for col in present]

@@ -43,7 +43,8 @@ from pairings.models import (
 from pairings.services import record_exchange
 
 # Between a pairing's two units: "自贡市第一人民医院 ↔ 平昌县人民医院" (as the lists show it).
-PAIRING_ARROW = re.compile(r"\s*(?:↔|<->|⇄|<=>)\s*")
+# GBK has no ↔, so a sheet saved as GBK CSV writes "<->" or "—" instead.
+PAIRING_ARROW = re.compile(r"\s*(?:↔|<->|⇄|<=>|—+)\s*")
 # Between the pairings of one exchange.
 LIST_SEPARATOR = re.compile(r"[;；\n]+")
 
