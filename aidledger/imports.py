@@ -907,7 +907,7 @@ def plan_row(
             changed = changed or stored != {item.pk for item in values}
     if not changed:
         return Planned(row=number, status="unchanged", obj=obj, m2m=m2m)
-    if ctx.user is not None and not permissions.can_change(ctx.user, obj):
+    if ctx.user is not None and not may_write(ctx.user, obj):
         result.errors.append(role_error(spec, number, obj))
         return None
     try:
@@ -919,6 +919,16 @@ def plan_row(
                 result.errors.append(RowError(number, column or "—", message))
         return None
     return Planned(row=number, status="updated" if obj.pk else "new", obj=obj, m2m=m2m)
+
+
+def may_write(user, obj: Model) -> bool:
+    """May save this record as built from its row: a ledger record only for the user's own
+    bodies (checked on the record as it will be); new reference data (a unit) whenever the
+    user may add it at all (checked for the file); changed reference data only by whom may
+    change it."""
+    if obj.pk is None and not permissions.is_ledger_record(obj):
+        return permissions.can_add(user, type(obj))
+    return permissions.can_change(user, obj)
 
 
 def key_value(value: Any) -> Any:
