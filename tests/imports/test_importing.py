@@ -47,12 +47,12 @@ def test_exchanges_xlsx_with_excel_date_cells(hospital_pairing):
     for row in rows:
         if row[0] != "2024/2/30":
             year, month, day = (int(part) for part in row[0].split("/"))
-            row[0] = datetime.datetime(year, month, day)
+            row[0] = datetime.datetime(year, month, day)  # noqa: DTZ001 (Excel cells are naive)
         row[6] = int(row[6])
     result = run_import(exchanges_spec(), xlsx_bytes(EXCHANGE_HEADER, rows))
     assert [(e.row, e.column) for e in result.errors] == [(7, "Date")]
     assert Exchange.objects.count() == 0
-    rows[5][0] = datetime.datetime(2024, 3, 6)
+    rows[5][0] = datetime.datetime(2024, 3, 6)  # noqa: DTZ001 (Excel cells are naive)
     result = run_import(exchanges_spec(), xlsx_bytes(EXCHANGE_HEADER, rows))
     assert result.counts["new"] == 20
     assert Exchange.objects.get(title="医院交流06").date == datetime.date(2024, 3, 6)

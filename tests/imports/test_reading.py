@@ -25,6 +25,10 @@ def _english():
         yield
 
 
+# openpyxl reads an Excel date cell as a naive datetime.
+EXCEL_OCT_9 = datetime.datetime(2024, 10, 9)  # noqa: DTZ001
+EXCEL_OCT_1 = datetime.datetime(2024, 10, 1)  # noqa: DTZ001
+
 TEXT = "日期,主题\r\n2024-10-09,结对帮扶签约仪式\r\n"
 
 
@@ -106,7 +110,7 @@ def test_xlsx_first_or_named_sheet():
         "2024.10.09",
         " 2024-10-09 ",
         "２０２４－１０－０９",
-        datetime.datetime(2024, 10, 9),
+        EXCEL_OCT_9,
         datetime.date(2024, 10, 9),
         45574,
         "45574",
@@ -164,9 +168,7 @@ def test_money_refused_with_a_clear_message(value, message):
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize(
-    "value", ["2024-10", "2024/10", "2024年10月", datetime.datetime(2024, 10, 1), "2024-10-01"]
-)
+@pytest.mark.parametrize("value", ["2024-10", "2024/10", "2024年10月", EXCEL_OCT_1, "2024-10-01"])
 def test_months(value):
     assert Month().parse(value, None) == datetime.date(2024, 10, 1)
 
