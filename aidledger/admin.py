@@ -1,20 +1,165 @@
+from functools import cache
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from aidledger import permissions
 from aidledger.filters import bodies
 from aidledger.import_views import ImportAdminMixin
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 
+NOT_YOUR_BODY = _(
+    "You may save only records of your own working groups (%(bodies)s). Ask the ledger "
+    "administrator to change another group's records."
+)
 
-class LedgerAdmin(ImportAdminMixin, admin.ModelAdmin):
+# The fields that decide a record's responsible body, in the order a refusal is shown on.
+RESPONSIBILITY_FIELDS = (
+    "responsible_body",
+    "lead_body",
+    "follower_body",
+    "follower",
+    "mentor",
+    "project",
+    "funding",
+    "outlet",
+)
+
+
+def _own_bodies(user) -> str:
+    names = bodies().filter(pk__in=permissions.editable_body_ids(user))
+    return "、".join(str(body) for body in names) or "—"
+
+
+def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: QuerySet):
+    """Django's "delete selected" action, refused as a whole when the user may not change
+    every selected record (an editor ticking another group's rows deletes nothing)."""
+    refused = [obj for obj in queryset if not permissions.can_change(request.user, obj)]
+    if refused:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Nothing was deleted: you may not change %(count)d of the selected records "
+                "(%(records)s).",
+                "Nothing was deleted: you may not change %(count)d of the selected records "
+                "(%(records)s).",
+                len(refused),
+            )
+            % {"count": len(refused), "records": "、".join(str(obj) for obj in refused[:5])},
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+class RoleInlineMixin:
+    """An inline on a parent record is editable exactly when the parent is: read-only rows on
+    another group's project, no rows at all for an account without a role."""
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.can_read(request.user)
+
+    def _may_edit(self, request: HttpRequest, parent) -> bool:
+        if parent is None:  # the parent is being added
+            return permissions.can_add(request.user, self.parent_model)
+        return permissions.can_change(request.user, parent)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._may_edit(request, obj)
+
+
+@cache
+def role_checked(inline: type[admin.options.InlineModelAdmin]) -> type:
+    """`inline` with its permissions taken from the parent record (RoleInlineMixin)."""
+    return type(inline.__name__, (RoleInlineMixin, inline), {"__module__": inline.__module__})
+
+
+class RolePermissionsMixin:
+    """Who may do what in the admin, asked of aidledger.permissions (roles scoped to working
+    groups), not of Django's model permissions: every reader may view; editors add ledger
+    records and change or delete those of their own groups; ledger admins everything.
+
+    Covers the change and delete pages (GET and POST), the "delete selected" action, inlines
+    (through the parent), body choices, and a save that would move a record to another
+    group's body (refused with a form error)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.can_read(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is None:
+            return permissions.can_read(request.user)
+        return permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return permissions.can_add(request.user, self.model)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is None:
+            return permissions.can_change_some(request.user, self.model)
+        return permissions.can_change(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj) -> list:
+        return [role_checked(inline) for inline in super().get_inlines(request, obj)]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_if_changeable, name, description)
+        return actions
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A body autocomplete fills a record's body: offer an editor their own bodies only.
+        if (
+            self.model is Body
+            and request.resolver_match
+            and request.resolver_match.url_name == "autocomplete"
+            and not permissions.is_ledger_admin(request.user)
+        ):
+            queryset = queryset.filter(pk__in=permissions.editable_body_ids(request.user))
+        return queryset, may_have_duplicates
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+        if permissions.is_ledger_admin(user) or not permissions.is_ledger_record(self.model):
+            return form  # reference data: the add/change permission alone decides
+
+        class RoleCheckedForm(form):
+            """Refuses a save that leaves the record outside the editor's own groups."""
+
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self.errors or permissions.can_change(user, self.instance):
+                    return
+                field = next((name for name in RESPONSIBILITY_FIELDS if name in self.fields), None)
+                self.add_error(field, NOT_YOUR_BODY % {"bodies": _own_bodies(user)})
+
+        RoleCheckedForm.__name__ = form.__name__
+        return RoleCheckedForm
+
+
+class LedgerAdmin(ImportAdminMixin, RolePermissionsMixin, admin.ModelAdmin):
     """The base of every model admin in the ledger.
 
     Behaviour that every ledger admin shares (who may change which record, change history,
@@ -39,6 +184,14 @@ class BodyChoicesMixin:
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.remote_field.model is Body and "queryset" not in kwargs:
             kwargs["queryset"] = bodies()
+            # An editor files records under their own groups only (aidledger.permissions).
+            if not permissions.is_ledger_admin(request.user):
+                kwargs["queryset"] = kwargs["queryset"].filter(
+                    pk__in=permissions.editable_body_ids(request.user)
+                )
+                kwargs.setdefault("error_messages", {})["invalid_choice"] = NOT_YOUR_BODY % {
+                    "bodies": _own_bodies(request.user)
+                }
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -218,6 +218,14 @@ def can_add(user: User, model: type[models.Model]) -> bool:
     return is_ledger_record(model) or _label(model) in EDITOR_MAY_ADD
 
 
+def can_change_some(user: User, model: type[models.Model]) -> bool:
+    """May change some records of this model (the admin's model-level change permission):
+    ledger admins every model; editors the ledger records (each then checked by can_change)."""
+    if is_ledger_admin(user):
+        return True
+    return is_editor(user) and is_ledger_record(model)
+
+
 def can_change(user: User, obj: models.Model) -> bool:
     """May change, delete or attach files to this record: ledger admins any record; editors a
     ledger record one of whose responsible bodies they belong to; nobody else."""

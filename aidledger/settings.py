@@ -74,7 +74,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aidledger.apps.LedgerAdminConfig",  # django.contrib.admin, roles decide who enters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # The one place that enforces "logged in or nothing": every view needs a login unless it
     # is marked @login_not_required (the login page, the language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then reading needs a role (aidledger.permissions): a 403 page says whom to ask.
+    "aidledger.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -70,7 +70,7 @@ def client_logged_in(client, user):
 
 @pytest.fixture
 def staff_user(db):
-    """Staff without any model permission: may enter the admin, may not see its lists."""
+    """Staff status but no role: roles, not the staff flag, decide who enters the admin."""
     return UserFactory(is_staff=True)
 
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import template
 
-from aidledger import navigation
+from aidledger import navigation, permissions
 from aidledger.listing import display
 
 register = template.Library()
@@ -39,3 +39,29 @@ def import_links(context: template.Context) -> dict[str, str] | None:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return links(request, match.url_name) if match else None
+
+
+@register.filter
+def changeable_by(record: Any, user: Any) -> bool:
+    """`{% if project|changeable_by:user %}`: may this user change this record (edit links)."""
+    return permissions.can_change(user, record)
+
+
+@register.filter
+def may_read(user: Any) -> bool:
+    """`{% if user|may_read %}`: holds a role that reads the ledger."""
+    return permissions.can_read(user)
+
+
+@register.filter
+def may_enter_admin(user: Any) -> bool:
+    """`{% if user|may_enter_admin %}`: may use the admin (editors, ledger admins)."""
+    return permissions.can_enter_admin(user)
+
+
+@register.filter
+def may_add(user: Any, model_label: str) -> bool:
+    """`{% if user|may_add:"aidledger.programme" %}`: may add records of that model."""
+    from django.apps import apps
+
+    return permissions.can_add(user, apps.get_model(model_label))

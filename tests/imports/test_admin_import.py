@@ -42,7 +42,18 @@ def test_anonymous_is_sent_to_the_admin_login(client, db):
 def test_viewer_may_not_open_the_import_page(client, db):
     viewer = user_with_role(permissions.VIEWER, is_staff=True)
     client.force_login(viewer)
-    assert client.get(reverse(IMPORT)).status_code == 403
+    response = client.get(reverse(IMPORT))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_editor_may_not_import_members(client, editor_a):
+    client.force_login(editor_a)
+    assert client.get(reverse("admin:aidledger_member_import")).status_code == 403
+    page = client.get(reverse("admin:aidledger_member_changelist"))
+    assert reverse("admin:aidledger_member_import") not in page.content.decode()
+    exchanges = client.get(reverse("admin:pairings_exchange_changelist"))
+    assert reverse(IMPORT) in exchanges.content.decode()
 
 
 def test_changelist_offers_import_to_those_who_may_add(admin_client, client, db):
