@@ -5,6 +5,8 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -188,12 +190,24 @@ def disbursement_fields(values: dict[str, Any], ctx: ImportContext) -> dict[str,
     return {"project": project, "funding": lines[line - 1], **values}
 
 
-def funding_line_number(disbursement: Disbursement) -> int:
-    """Which of its project's lines of the same source and year a payment's line is."""
-    siblings = disbursement.project.fundings.filter(
-        source=disbursement.funding.source, year=disbursement.funding.year
+def disbursements_with_line_numbers() -> QuerySet[Disbursement]:
+    """Payments with their funding line's number among the project's lines of the same source
+    and year (1 for the line entered first), counted by the database in the same query."""
+    earlier = (
+        Funding.objects.filter(
+            project=OuterRef("funding__project"),
+            source=OuterRef("funding__source"),
+            year=OuterRef("funding__year"),
+            pk__lt=OuterRef("funding_id"),
+        )
+        .order_by()
+        .values("project")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-    return siblings.filter(pk__lt=disbursement.funding_id).count() + 1
+    return Disbursement.objects.select_related("project", "funding").annotate(
+        funding_line=Coalesce(Subquery(earlier), 0) + 1
+    )
 
 
 def check_disbursements(items: list[Planned]) -> dict[int, list[tuple[str, str]]]:
@@ -248,7 +262,7 @@ disbursements = register(
                 "funding_line",
                 Integer(minimum=1, example=1),
                 label=FUNDING_LINE,
-                value=funding_line_number,
+                value=lambda d: d.funding_line,
             ),
             Col("paid_on", Date(datetime.date(2024, 5, 20)), required=True),
             Col("amount", Money("2500000.00"), required=True),
@@ -256,7 +270,7 @@ disbursements = register(
             Col("voucher_number", Text(max_length=100, example="记-2024-05-018")),
             Col("notes", Text()),
         ],
-        export_queryset=lambda: Disbursement.objects.select_related("project", "funding"),
+        export_queryset=disbursements_with_line_numbers,
     )
 )
 
