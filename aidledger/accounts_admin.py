@@ -20,7 +20,7 @@ LEDGER_ADMIN_FIELDSETS = (
     (None, {"fields": ("username", "password")}),
     (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
     (
-        _("Role"),
+        _("Ledger role"),
         {
             "fields": ("is_active", "groups"),
             "description": _(
@@ -43,7 +43,7 @@ class LedgerUserAdmin(UserAdmin):
         roles = Group.objects.filter(name__in=permissions.ROLES).order_by("name")
         return super().get_queryset(request).prefetch_related(Prefetch("groups", queryset=roles))
 
-    @admin.display(description=_("roles"))
+    @admin.display(description=_("ledger roles"))
     def role_names(self, user) -> str:
         names = [group.name for group in user.groups.all()]
         if user.is_superuser:

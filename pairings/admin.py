@@ -267,7 +267,9 @@ class ExchangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, message in self.COUNTS.items():
-            field = self.fields[name]
+            field = self.fields.get(name)
+            if field is None:
+                continue  # a read-only page (a reader, or another group's editor) has no inputs
             field.validators = [
                 validator
                 for validator in field.validators
