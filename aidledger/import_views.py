@@ -136,14 +136,9 @@ class ImportAdminMixin:
         if self.import_spec() is None:
             return urls
         info = self.model._meta.app_label, self.model._meta.model_name
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="{}_{}_import".format(*info),
-            ),
-            *urls,
-        ]
+        view = self.admin_site.admin_view(self.import_view)
+        view.model_admin = self  # as on the admin's own views (ModelAdmin.get_urls)
+        return [path("import/", view, name="{}_{}_import".format(*info)), *urls]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = extra_context or {}
