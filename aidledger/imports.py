@@ -564,9 +564,24 @@ def too_many_rows() -> str:
     }
 
 
+# A workbook may hold this many times IMPORT_MAX_BYTES of XML once unpacked.
+XLSX_MAX_UNPACKED = 20
+# Blank rows read past IMPORT_MAX_ROWS before a sheet counts as too long.
+BLANK_ROWS_ALLOWED = 1000
+
+
 def read_xlsx(data: bytes, *, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except zipfile.BadZipFile as exc:
+        raise FileError(
+            _("This file cannot be opened as an XLSX workbook (%(error)s).") % {"error": exc}
+        ) from None
+    # A workbook's XML compresses well, but not a thousandfold: refuse a zip bomb unread.
+    if unpacked > XLSX_MAX_UNPACKED * settings.IMPORT_MAX_BYTES:
+        raise FileError(_("This workbook unpacks to more than the import can read."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -585,6 +600,8 @@ def read_xlsx(data: bytes, *, sheet: str | None) -> Table:
             worksheet = book.worksheets[0]
         rows = []
         for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > settings.IMPORT_MAX_ROWS + BLANK_ROWS_ALLOWED:
+                raise FileError(too_many_rows())
             if all(is_blank(cell) for cell in cells):
                 continue
             rows.append((number, list(cells)))

@@ -176,3 +176,23 @@ def test_months(value):
 def test_a_month_cell_with_a_day_is_refused():
     with pytest.raises(CellError):
         Month().parse("2024-10-09", None)
+
+
+def test_a_zip_bomb_is_refused_unread(settings):
+    import io
+    import zipfile
+
+    settings.IMPORT_MAX_BYTES = 10_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 200_000)
+    assert len(buffer.getvalue()) < settings.IMPORT_MAX_BYTES
+    with pytest.raises(FileError) as error:
+        read_table(buffer.getvalue())
+    assert "unpacks" in str(error.value)
+
+
+def test_xlsx_row_limit(settings):
+    settings.IMPORT_MAX_ROWS = 5
+    with pytest.raises(FileError):
+        read_table(xlsx_bytes(["a"], [[i] for i in range(10)]))
