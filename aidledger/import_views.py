@@ -238,7 +238,8 @@ def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
         raise PermissionDenied
     output = io.BytesIO()
     write_workbook(spec, None, output=output)
-    return xlsx_response(f"{capfirst(spec.title)}-{_('template')}.xlsx", output.getvalue())
+    filename = _("%(records)s-template.xlsx") % {"records": capfirst(spec.title)}
+    return xlsx_response(filename, output.getvalue())
 
 
 def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
