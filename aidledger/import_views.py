@@ -23,7 +23,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
@@ -243,14 +243,22 @@ def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
 
 
 def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
-    """The whole ledger in the import format: edit it in Excel and import it back."""
+    """The list's rows (its filters applied, as the CSV export) in the import format: edit
+    them in Excel and import them back."""
     from aidledger.imports import write_workbook
 
     spec = specs()[ledger]
     if not permissions.can_read(request.user):
         raise PermissionDenied
+    list_url = reverse(spec.list_url_name)
+    view = resolve(list_url).func.view_class()
+    view.setup(request)
+    filterset = view.filterset_class(request.GET, queryset=view.get_queryset(), request=request)
+    if not filterset.is_valid():
+        # Never export "everything" when a filter could not be read: show the errors.
+        return redirect(f"{list_url}?{request.GET.urlencode()}")
     output = io.BytesIO()
-    write_workbook(spec, export_rows(spec), output=output)
+    write_workbook(spec, export_rows(spec, within=filterset.qs), output=output)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(f"{capfirst(spec.title)}-{stamp}.xlsx", output.getvalue())
 

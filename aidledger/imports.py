@@ -1008,9 +1008,13 @@ def export_cells(spec: ImportSpec, obj: Model) -> list[Any]:
     return cells
 
 
-def export_rows(spec: ImportSpec) -> Iterator[list[Any]]:
+def export_rows(spec: ImportSpec, *, within: models.QuerySet | None = None) -> Iterator[list[Any]]:
+    """The ledger's records as rows of its import file; only those in `within` (a list's
+    filtered rows) if given. Line numbers count every record, filtered or not."""
+    wanted = set(within.values_list("pk", flat=True)) if within is not None else None
     for obj in records(spec):
-        yield export_cells(spec, obj)
+        if wanted is None or obj.pk in wanted:
+            yield export_cells(spec, obj)
 
 
 def write_workbook(

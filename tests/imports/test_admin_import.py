@@ -197,3 +197,27 @@ def test_list_page_links_the_template_and_for_editors_the_import(client, viewer,
     boss = get_user_model().objects.create_superuser("boss", password="x")
     client.force_login(boss)
     assert reverse(IMPORT) in client.get(reverse("exchanges")).content.decode()
+
+
+def test_records_file_holds_the_lists_filtered_rows_and_reimports_unchanged(
+    client_logged_in, hospital_pairing, group_b
+):
+    from aidledger.imports import run_import, specs
+    from tests.factories import ExchangeFactory
+
+    ExchangeFactory(
+        title="甲", lead_body=hospital_pairing.responsible_body, pairings=[hospital_pairing]
+    )
+    ExchangeFactory(title="乙", lead_body=group_b, pairings=[hospital_pairing])
+    response = client_logged_in.get("/pairings/exchanges/records.xlsx", {"q": "甲"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["甲"]
+    result = run_import(specs()["exchanges"], response.content)
+    assert result.counts == {"new": 0, "updated": 0, "unchanged": 1}
+
+
+def test_records_file_with_an_unreadable_filter_exports_nothing(client_logged_in, db):
+    response = client_logged_in.get("/pairings/exchanges/records.xlsx", {"date_from": "not-a-date"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("exchanges"))
