@@ -90,6 +90,10 @@ def test_preview_then_confirm(admin_client, hospital_pairing, settings):
     assert Exchange.objects.count() == 20
     assert again.redirect_chain[-1][0] == reverse(IMPORT)
 
+    listed = admin_client.get(reverse("exchanges"))
+    assert listed.context["page"].paginator.count == 20
+    assert "医院交流20" in listed.content.decode()
+
 
 def test_errors_are_listed_and_nothing_can_be_confirmed(admin_client, hospital_pairing):
     response = upload(admin_client, csv_bytes(EXCHANGE_HEADER, exchange_rows(20, bad_row=7)))
@@ -116,6 +120,12 @@ def test_cancel_deletes_the_pending_file(admin_client, hospital_pairing, setting
     admin_client.post(reverse(IMPORT), {"token": token, "cancel": "1"})
     assert not list(settings.IMPORT_PENDING_DIR.iterdir())
     assert Exchange.objects.count() == 0
+
+
+def test_a_50_mb_file_is_refused_without_being_read(admin_client, db):
+    response = upload(admin_client, b"x" * 50_000_001, "big.csv")
+    assert "10 MB" in str(response.context["form"].errors["file"])
+    assert "result" not in response.context
 
 
 def test_a_file_over_the_size_limit_is_refused_at_upload(admin_client, settings, db):
