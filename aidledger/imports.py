@@ -394,6 +394,15 @@ class Col:
     label: str | Promise | None = None
     # For export in the import format: the cell's value from a record (default: the field).
     value: Callable[[Any], Any] | None = None
+    # How to write the cell, where the parser's own hint is not enough.
+    hint: str | Promise = ""
+
+    def how_to_write(self) -> str:
+        """The hint shown on the import page and the template's second sheet."""
+        hint = str(self.hint or self.parser.hint or "")
+        if options := self.parser.choices():
+            return f"{hint}：{'、'.join(options)}" if hint else "、".join(options)
+        return hint
 
 
 @dataclass
@@ -1079,10 +1088,7 @@ def write_workbook(
     for row_index, col in enumerate(spec.columns, start=1):
         notes.write_string(row_index, 0, spec.label(col))
         notes.write_string(row_index, 1, _("yes") if col.required else "")
-        hint = str(col.parser.hint or "")
-        if options := col.parser.choices():
-            hint = f"{hint}：{'、'.join(options)}" if hint else "、".join(options)
-        notes.write_string(row_index, 2, hint)
+        notes.write_string(row_index, 2, col.how_to_write())
     notes.write_string(
         len(spec.columns) + 2,
         0,

@@ -101,6 +101,10 @@ LOADERS.update(project=_projects, segment=_segments, outlet=_outlets, funding=_f
 RESOLVERS.update(project=resolve_project, segment=resolve_segment, outlet=resolve_outlet)
 REFERENCE_NAMES.update(project=lambda p: p.code, segment=lambda s: s.name, outlet=lambda o: o.name)
 LINE_LABEL = gettext_lazy("line number of the same source and year")
+LINE_HINT = gettext_lazy(
+    "empty or 1; 2, 3 … only when a project has several lines of one source in one year, "
+    "numbered in the order they were entered"
+)
 PROJECT_HINT = gettext_lazy("the project's code, e.g. NY-2023-01")
 
 
@@ -151,7 +155,7 @@ fundings = register(
             Col("project", project_ref(), required=True),
             Col("source", Choice(FundingSource), required=True),
             Col("year", Integer(minimum=2000, maximum=2100, example=2024), required=True),
-            Col(LINE, Integer(minimum=1, example=1), label=LINE_LABEL),
+            Col(LINE, Integer(minimum=1, example=1), label=LINE_LABEL, hint=LINE_HINT),
             Col("amount", Money("10000000.00"), required=True),
             Col("document_number", Text(max_length=100, example="自财预〔2024〕1号")),
             Col("approved_on", Date(datetime.date(2024, 3, 1))),
@@ -263,6 +267,7 @@ disbursements = register(
                 Integer(minimum=1, example=1),
                 label=FUNDING_LINE,
                 value=lambda d: d.funding_line,
+                hint=LINE_HINT,
             ),
             Col("paid_on", Date(datetime.date(2024, 5, 20)), required=True),
             Col("amount", Money("2500000.00"), required=True),
