@@ -89,6 +89,12 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s*]+", "", text)
 
 
+def name_key(text: str) -> str:
+    """A record's name compared as written, give or take full-width forms and spaces (not
+    brackets or case: "平昌县人民医院（本部）" is another unit, NY-2023-01 another code)."""
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
 def as_text(value: Any) -> str:
     """A raw cell as the clerk typed it, for messages and text fields."""
     if value is None:
@@ -1103,7 +1109,7 @@ def write_workbook(
 def by_name(objects: Iterable[Model], name: Callable[[Any], str] = str) -> dict[str, list[Model]]:
     table: dict[str, list[Model]] = defaultdict(list)
     for obj in objects:
-        table[normalise(name(obj))].append(obj)
+        table[name_key(name(obj))].append(obj)
     return table
 
 
@@ -1113,10 +1119,10 @@ def scoped(ctx: ImportContext, kind: str, text: str, *, what: str, example: str)
     parts = [part for part in re.split(r"[·・]", text) if part.strip()]
     table = ctx.table(kind)
     if len(parts) >= 2:
-        batch, name = normalise(parts[0]), normalise("".join(parts[1:]))
-        matches = [obj for obj in table.get(name, []) if normalise(obj.batch.name) == batch]
+        batch, name = name_key(parts[0]), name_key("".join(parts[1:]))
+        matches = [obj for obj in table.get(name, []) if name_key(obj.batch.name) == batch]
     else:
-        matches = table.get(normalise(text), [])
+        matches = table.get(name_key(text), [])
     if not matches:
         raise CellError(_("No %(what)s of this name.") % {"what": what})
     if len(matches) > 1:
@@ -1140,7 +1146,7 @@ def resolve_programme(ctx: ImportContext, text: str) -> Model:
             return programmes[0]
         raise CellError(_("Name the programme: the ledger has several (or none)."))
     for programme in programmes:
-        if normalise(programme.name) == normalise(text):
+        if name_key(programme.name) == name_key(text):
             return programme
     raise CellError(_("No programme of this name."))
 
@@ -1152,7 +1158,7 @@ def _batches() -> dict[str, list[Model]]:
 
 
 def resolve_batch(ctx: ImportContext, text: str) -> Model:
-    matches = ctx.table("batch").get(normalise(text), [])
+    matches = ctx.table("batch").get(name_key(text), [])
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -26,7 +26,7 @@ from aidledger.imports import (
     Reference,
     Text,
     by_name,
-    normalise,
+    name_key,
     register,
     working_group,
 )
@@ -54,7 +54,7 @@ def _units() -> dict[str, list[Unit]]:
 
 
 def resolve_unit(ctx: ImportContext, text: str, *, side: str) -> Unit:
-    matches = [unit for unit in ctx.table("unit").get(normalise(text), []) if unit.side == side]
+    matches = [unit for unit in ctx.table("unit").get(name_key(text), []) if unit.side == side]
     if not matches:
         raise CellError(_("No unit of this name on the %(side)s.") % {"side": UnitSide(side).label})
     if len(matches) > 1:
@@ -65,7 +65,7 @@ def resolve_unit(ctx: ImportContext, text: str, *, side: str) -> Unit:
 def _pairings() -> dict[tuple[str, str], list[Pairing]]:
     table: dict[tuple[str, str], list[Pairing]] = {}
     for pairing in Pairing.objects.select_related("helper", "helped"):
-        key = (normalise(pairing.helper.name), normalise(pairing.helped.name))
+        key = (name_key(pairing.helper.name), name_key(pairing.helped.name))
         table.setdefault(key, []).append(pairing)
     return table
 
@@ -76,7 +76,7 @@ def resolve_pairing(ctx: ImportContext, text: str) -> Pairing:
         raise CellError(
             _("Write a pairing as “helper unit ↔ helped unit”: %(text)s") % {"text": text}
         )
-    matches = ctx.table("pairing").get((normalise(units[0]), normalise(units[1])), [])
+    matches = ctx.table("pairing").get((name_key(units[0]), name_key(units[1])), [])
     active = [p for p in matches if p.status == PairingStatus.ACTIVE]
     if len(matches) > 1 and len(active) == 1:
         return active[0]

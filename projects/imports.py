@@ -33,7 +33,7 @@ from aidledger.imports import (
     RowCellError,
     Text,
     by_name,
-    normalise,
+    name_key,
     register,
     working_group,
 )
@@ -57,11 +57,11 @@ from projects.services import overdraw_errors, record_disbursements
 
 
 def _projects() -> dict[str, Project]:
-    return {normalise(p.code): p for p in Project.objects.select_related("responsible_body")}
+    return {name_key(p.code): p for p in Project.objects.select_related("responsible_body")}
 
 
 def resolve_project(ctx: ImportContext, text: str) -> Project:
-    project = ctx.table("project").get(normalise(text))
+    project = ctx.table("project").get(name_key(text))
     if project is None:
         raise CellError(_("No project with this code."))
     return project
@@ -72,7 +72,7 @@ def _segments() -> dict[str, list[Segment]]:
 
 
 def resolve_segment(ctx: ImportContext, text: str) -> Segment:
-    matches = ctx.table("segment").get(normalise(text))
+    matches = ctx.table("segment").get(name_key(text))
     if not matches:
         raise CellError(_("No segment of this name."))
     return matches[0]
@@ -83,7 +83,7 @@ def _outlets() -> dict[str, list[Outlet]]:
 
 
 def resolve_outlet(ctx: ImportContext, text: str) -> Outlet:
-    matches = ctx.table("outlet").get(normalise(text))
+    matches = ctx.table("outlet").get(name_key(text))
     if not matches:
         raise CellError(_("No outlet of this name."))
     return matches[0]

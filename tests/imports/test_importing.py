@@ -317,3 +317,15 @@ def test_a_body_name_shared_by_two_batches_must_name_its_batch(hospital_pairing,
     rows[0][4] = "产业扶持组"
     result = run_import(exchanges_spec(), csv_bytes(EXCHANGE_HEADER, rows))
     assert "第二批 · 产业扶持组" in result.errors[0].message
+
+
+def test_names_differing_only_in_brackets_are_different_units(hospital_pairing):
+    programme = hospital_pairing.helper.programme
+    Unit.objects.create(
+        programme=programme, side="helped", kind="hospital", name="平昌县人民医院（本部）"
+    )
+    rows = exchange_rows(1)
+    rows[0][3] = "自贡市第一人民医院 ↔ 平昌县人民医院"
+    result = run_import(exchanges_spec(), csv_bytes(EXCHANGE_HEADER, rows))
+    assert result.ok, result.report()
+    assert Exchange.objects.get().pairings.get() == hospital_pairing
