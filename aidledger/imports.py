@@ -534,7 +534,12 @@ def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was in: UTF-8 (with or without BOM), else
     GB18030 (a superset of GBK, what Chinese Excel saves). Strict: a byte that is neither
     is reported with its row, never replaced."""
-    candidates = ["utf-8-sig"] if data.startswith(b"\xef\xbb\xbf") else ["utf-8", "gb18030"]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]  # Excel's "Unicode text" (tab-separated)
+    elif data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "gb18030"]
     error: UnicodeDecodeError | None = None
     for encoding in candidates:
         try:
@@ -558,7 +563,9 @@ def read_csv(data: bytes) -> Table:
     if "\x00" in text or re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f]", text):
         raise FileError(_("This file is not a spreadsheet: import a CSV or XLSX file."))
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     try:
         for cells in reader:
             number = reader.line_num

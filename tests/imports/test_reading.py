@@ -196,3 +196,9 @@ def test_xlsx_row_limit(settings):
     settings.IMPORT_MAX_ROWS = 5
     with pytest.raises(FileError):
         read_table(xlsx_bytes(["a"], [[i] for i in range(10)]))
+
+
+def test_excel_unicode_text_is_read_too():
+    data = "日期\t主题\r\n2024-10-09\t结对帮扶签约仪式\r\n".encode("utf-16")
+    table = read_table(data)
+    assert table.rows[1][1] == ["2024-10-09", "结对帮扶签约仪式"]
