@@ -2,6 +2,7 @@
 never superuser status, raw permissions or superusers' accounts; superusers keep Django's
 full user admin. Registered by aidledger.apps.LedgerAdminConfig after autodiscovery."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -57,7 +58,11 @@ class LedgerUserAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
+            # Three roles: tick boxes, not the two-list chooser made for many groups.
             kwargs["queryset"] = Group.objects.filter(name__in=permissions.ROLES)
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["label"] = _("ledger roles")
+            kwargs["help_text"] = ""  # the fieldset's description says what each role may do
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:

@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
+from django.apps import apps
 
 from aidledger import navigation, permissions
 from aidledger.listing import display
@@ -62,6 +63,4 @@ def may_enter_admin(user: Any) -> bool:
 @register.filter
 def may_add(user: Any, model_label: str) -> bool:
     """`{% if user|may_add:"aidledger.programme" %}`: may add records of that model."""
-    from django.apps import apps
-
     return permissions.can_add(user, apps.get_model(model_label))

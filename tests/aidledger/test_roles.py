@@ -440,3 +440,10 @@ def test_inactive_editor_is_refused(client, editor_a):
     editor_a.save()
     User = get_user_model()
     assert not permissions.can_enter_admin(User.objects.get(pk=editor_a.pk))
+
+
+def test_empty_ledger_offers_adding_the_programme_only_to_who_may(client, viewer, ledger_admin):
+    client.force_login(viewer)
+    assert "/admin/aidledger/programme/add/" not in client.get("/").content.decode()
+    client.force_login(ledger_admin)
+    assert "/admin/aidledger/programme/add/" in client.get("/").content.decode()
