@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from aidledger import permissions
 from aidledger.filters import bodies
 from aidledger.history import VERSION_FIELD, VersionedFormMixin
+from aidledger.import_views import ImportAdminMixin
 from aidledger.models import ONE_PER_BATCH, Batch, Body, Member, MemberRole, Programme
 from evidence.admin import EvidenceAdminMixin
 
@@ -220,7 +221,11 @@ class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
 
 
 class LedgerAdmin(
-    RolePermissionsMixin, EvidenceAdminMixin, ChangeHistoryAdminMixin, admin.ModelAdmin
+    ImportAdminMixin,
+    RolePermissionsMixin,
+    EvidenceAdminMixin,
+    ChangeHistoryAdminMixin,
+    admin.ModelAdmin,
 ):
     """The base of every model admin in the ledger.
 

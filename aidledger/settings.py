@@ -6,6 +6,7 @@ refuses to start rather than run half-configured.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -275,6 +276,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
 EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
+
+# Imports (aidledger/imports.py): larger files are refused before they are read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+# An uploaded file waits here between the admin's preview and its confirmation, at most
+# IMPORT_PENDING_SECONDS; it is named by a random token held in the uploader's session.
+IMPORT_PENDING_DIR = Path(
+    os.environ.get("IMPORT_PENDING_DIR", "").strip()
+    or Path(tempfile.gettempdir()) / "aidledger-imports"
+)
+IMPORT_PENDING_SECONDS = env_int("IMPORT_PENDING_SECONDS", 3600, minimum=60)
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from aidledger import views
+from aidledger.import_views import file_urls
 from aidledger.middleware import role_not_required
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("summary.csv", views.summary_export, name="summary-export"),
     *views.MemberListView.urls("members/", name="members"),
+    *file_urls("members/", ledger="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     *views.ChangeListView.urls("changes/", name="changes"),
     path("pairings/", include("pairings.urls")),

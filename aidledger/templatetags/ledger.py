@@ -38,6 +38,17 @@ def site_navigation(context: template.Context) -> tuple[list, list]:
     return navigation.navigation(request.path) if request else ([], [])
 
 
+@register.simple_tag(takes_context=True)
+def import_links(context: template.Context) -> dict[str, str] | None:
+    """A list page's import-format files (template, records) and, for users who may add,
+    the admin's import page; None on a page without an import."""
+    from aidledger.import_views import import_links as links
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return links(request, match.url_name) if match else None
+
+
 @register.filter
 def changeable_by(record: Any, user: Any) -> bool:
     """`{% if project|changeable_by:user %}`: may this user change this record (edit links)."""

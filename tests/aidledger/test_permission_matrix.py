@@ -191,6 +191,44 @@ for _label, _kinds in ADMIN_MODELS.items():
     for _kind, _rule in _kinds.items():
         RULES[f"admin:{_label}:{_kind}"] = _rule
 
+# Imports (aidledger/import_views.py): the admin's import page for whoever may add records of
+# the model; beside each list, its blank template and its records in the import format.
+IMPORTS = {
+    "aidledger.member": admin(403, 403, 200),
+    "pairings.unit": admin(200, 200, 200),
+    **{
+        label: admin(200, 200, 200)
+        for label in (
+            "pairings.pairing",
+            "pairings.exchange",
+            "pairings.mentorship",
+            "projects.project",
+            "projects.funding",
+            "projects.disbursement",
+            "projects.indicator",
+            "projects.investmentlead",
+            "projects.sale",
+        )
+    },
+}
+for _label, _rule in IMPORTS.items():
+    RULES[f"admin:{_label}:import"] = _rule
+for _ledger in (
+    "members",
+    "units",
+    "pairings",
+    "exchanges",
+    "mentorships",
+    "projects",
+    "funding",
+    "disbursements",
+    "indicators",
+    "leads",
+    "sales",
+):
+    RULES[f"{_ledger}-import-template"] = PAGE
+    RULES[f"{_ledger}-records"] = PAGE
+
 
 # The URL conf, walked ------------------------------------------------------------------------
 
