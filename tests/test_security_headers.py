@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -163,6 +164,15 @@ def real_path(path: str) -> str:
         member = Member.objects.order_by("pk").first()
         content_type = ContentType.objects.get_for_model(Member)
         return reverse("admin:view_on_site", args=[content_type.pk, member.pk])
+    if (match.url_name or "").endswith("_simple_history"):  # one past version of a record
+        model = next(
+            model
+            for model in admin_site._registry
+            if match.url_name == f"{model._meta.app_label}_{model._meta.model_name}_simple_history"
+        )
+        record = model._default_manager.order_by("pk").first()
+        version = record.history.order_by("history_id").first()
+        return reverse(f"admin:{match.url_name}", args=[record.pk, version.history_id])
     if match.url_name == "evidence-upload":  # the upload form of a record: a project's
         project = Project.objects.order_by("pk").first()
         return reverse("evidence-upload", args=["projects.project", project.pk])
