@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidledger import permissions
@@ -41,7 +41,7 @@ RESPONSIBILITY_FIELDS = (
 
 def _own_bodies(user) -> str:
     names = bodies().filter(pk__in=permissions.editable_body_ids(user))
-    return "、".join(str(body) for body in names) or "—"
+    return gettext(", ").join(str(body) for body in names) or "—"
 
 
 def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: QuerySet):
@@ -58,7 +58,7 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
                 "(%(records)s).",
                 len(refused),
             )
-            % {"count": len(refused), "records": "、".join(str(obj) for obj in refused[:5])},
+            % {"count": len(refused), "records": gettext(", ").join(str(obj) for obj in refused[:5])},
             messages.ERROR,
         )
         return None
