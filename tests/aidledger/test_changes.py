@@ -130,6 +130,15 @@ def test_a_viewer_sees_no_links_into_the_admin_they_cannot_enter(client_logged_i
     assert b'href="/admin/' not in response.content
 
 
+def test_what_changed_is_punctuated_in_the_pages_language(client_logged_in, ledger):
+    """The field and its values were joined with an ASCII colon in the Chinese page too."""
+    chinese = [c for row in rows(client_logged_in.get("/changes/")) for c in row["changes"]]
+    assert "联系电话：— → 13911111111" in chinese
+    client_logged_in.cookies["django_language"] = "en"
+    english = [c for row in rows(client_logged_in.get("/changes/")) for c in row["changes"]]
+    assert "Phone: — → 13911111111" in english
+
+
 def test_export_holds_the_filtered_rows_with_their_changes(client_logged_in, ledger):
     response = client_logged_in.get("/changes/export.csv", {"user": ledger["zhang"].pk})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
