@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidledger import permissions
@@ -58,7 +58,10 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
                 "(%(records)s).",
                 len(refused),
             )
-            % {"count": len(refused), "records": gettext(", ").join(str(obj) for obj in refused[:5])},
+            % {
+                "count": len(refused),
+                "records": gettext(", ").join(str(obj) for obj in refused[:5]),
+            },
             messages.ERROR,
         )
         return None

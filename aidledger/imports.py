@@ -408,7 +408,9 @@ class Col:
         hint = str(self.hint or self.parser.hint or "")
         if options := self.parser.choices():
             listed = _(", ").join(options)
-            return _("%(hint)s: %(options)s") % {"hint": hint, "options": listed} if hint else listed
+            if not hint:
+                return listed
+            return _("%(hint)s: %(options)s") % {"hint": hint, "options": listed}
         return hint
 
 
