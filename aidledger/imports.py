@@ -72,9 +72,13 @@ class RowError:
 
     def __str__(self) -> str:
         parts = [_("row %(number)s") % {"number": self.row}] if self.row else [_("file")]
-        parts += [self.column or "—", self.message]
+        message = str(self.message)
         if self.value != "":
+            # "没有这个日期 · 2024/2/30", not "没有这个日期。 · 2024/2/30": the value follows.
+            parts += [self.column or "—", message.rstrip("。.")]
             parts.append(self.value)
+        else:
+            parts += [self.column or "—", message]
         return SEPARATOR.join(str(part) for part in parts)
 
 
