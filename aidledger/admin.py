@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -24,6 +24,11 @@ from evidence.admin import EvidenceAdminMixin
 NOT_YOUR_BODY = _(
     "You may save only records of your own working groups (%(bodies)s). Ask the ledger "
     "administrator to change another group's records."
+)
+READ_ONLY_HERE = _(
+    "This record belongs to another working group: you can read it here but not change it. "
+    "You may change the records of your own working groups (%(bodies)s); ask the ledger "
+    "administrator about this one."
 )
 
 # The fields that decide a record's responsible body, in the order a refusal is shown on.
@@ -126,6 +131,15 @@ class RolePermissionsMixin:
 
     def get_inlines(self, request: HttpRequest, obj) -> list:
         return [role_checked(inline) for inline in super().get_inlines(request, obj)]
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        # An editor opening another group's record saw a page without a save button and no
+        # word why: say so above it.
+        if request.method == "GET" and permissions.is_editor(request.user):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not self.has_change_permission(request, obj):
+                messages.info(request, READ_ONLY_HERE % {"bodies": _own_bodies(request.user)})
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
