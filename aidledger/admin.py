@@ -138,7 +138,7 @@ class RolePermissionsMixin:
         if request.method == "GET" and permissions.is_editor(request.user):
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and not self.has_change_permission(request, obj):
-                messages.info(request, READ_ONLY_HERE % {"bodies": _own_bodies(request.user)})
+                messages.warning(request, READ_ONLY_HERE % {"bodies": _own_bodies(request.user)})
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict:
