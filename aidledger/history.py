@@ -267,7 +267,10 @@ def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = Fals
             user=row.history_user,
             action=row.history_type,
             subject=(
-                f"{capfirst(model._meta.verbose_name)}: {_name(_instance_of(row))}" if child else ""
+                gettext("%(kind)s: %(record)s")
+                % {"kind": capfirst(model._meta.verbose_name), "record": _name(_instance_of(row))}
+                if child
+                else ""
             ),
             fields=[
                 FieldChange(
