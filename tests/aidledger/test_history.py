@@ -105,7 +105,7 @@ def test_admin_add_change_and_delete_are_recorded_with_the_user_and_the_fields(c
 
 
 def test_a_child_records_heading_is_punctuated_in_the_readers_language():
-    """"职务: 综合协调组 · 组长" had an ASCII colon in the Chinese page."""
+    """The heading "职务: 综合协调组 · 组长" had an ASCII colon in the Chinese page."""
     role = MemberRoleFactory()
     with translation.override("zh-hans"):
         (chinese,) = [c.subject for c in record_changes(role.member) if c.subject]
