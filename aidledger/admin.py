@@ -4,14 +4,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidledger import permissions
@@ -24,6 +24,11 @@ from evidence.admin import EvidenceAdminMixin
 NOT_YOUR_BODY = _(
     "You may save only records of your own working groups (%(bodies)s). Ask the ledger "
     "administrator to change another group's records."
+)
+READ_ONLY_HERE = _(
+    "This record belongs to another working group: you can read it here but not change it. "
+    "You may change the records of your own working groups (%(bodies)s); ask the ledger "
+    "administrator about this one."
 )
 
 # The fields that decide a record's responsible body, in the order a refusal is shown on.
@@ -41,7 +46,7 @@ RESPONSIBILITY_FIELDS = (
 
 def _own_bodies(user) -> str:
     names = bodies().filter(pk__in=permissions.editable_body_ids(user))
-    return "、".join(str(body) for body in names) or "—"
+    return gettext(", ").join(str(body) for body in names) or "—"
 
 
 def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: QuerySet):
@@ -58,7 +63,10 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
                 "(%(records)s).",
                 len(refused),
             )
-            % {"count": len(refused), "records": "、".join(str(obj) for obj in refused[:5])},
+            % {
+                "count": len(refused),
+                "records": gettext(", ").join(str(obj) for obj in refused[:5]),
+            },
             messages.ERROR,
         )
         return None
@@ -123,6 +131,15 @@ class RolePermissionsMixin:
 
     def get_inlines(self, request: HttpRequest, obj) -> list:
         return [role_checked(inline) for inline in super().get_inlines(request, obj)]
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        # An editor opening another group's record saw a page without a save button and no
+        # word why: say so above it.
+        if request.method == "GET" and permissions.is_editor(request.user):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not self.has_change_permission(request, obj):
+                messages.warning(request, READ_ONLY_HERE % {"bodies": _own_bodies(request.user)})
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -267,7 +267,10 @@ def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = Fals
             user=row.history_user,
             action=row.history_type,
             subject=(
-                f"{capfirst(model._meta.verbose_name)}: {_name(_instance_of(row))}" if child else ""
+                gettext("%(kind)s: %(record)s")
+                % {"kind": capfirst(model._meta.verbose_name), "record": _name(_instance_of(row))}
+                if child
+                else ""
             ),
             fields=[
                 FieldChange(
@@ -511,7 +514,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def attach_changes(rows: list[dict]) -> None:
     """Add to recent-change rows (dicts from `recent_changes()`) what the page shows: `user`,
     `action_label`, `record_type`, `record` (its name then), `get_absolute_url` and `changes`
-    (["金额: 1,000.00 → 1,200.00", …]).
+    (["金额：1,000.00 → 1,200.00", …]).
 
     One query per model on the page (its rows and their records' earlier rows, with users and
     the names' related records), one per model a changed key names, one per model for which
@@ -556,7 +559,11 @@ def attach_changes(rows: list[dict]) -> None:
                 )
             # What an added record holds is on its page; the list names what changed.
             row["changes"] = (
-                [f"{item.label}: {item.old} → {item.new}" for item in change.fields]
+                [
+                    gettext("%(field)s: %(old)s → %(new)s")
+                    % {"field": item.label, "old": item.old, "new": item.new}
+                    for item in change.fields
+                ]
                 if change.action == "~"
                 else []
             )

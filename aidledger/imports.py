@@ -72,9 +72,13 @@ class RowError:
 
     def __str__(self) -> str:
         parts = [_("row %(number)s") % {"number": self.row}] if self.row else [_("file")]
-        parts += [self.column or "—", self.message]
+        message = str(self.message)
         if self.value != "":
+            # "没有这个日期 · 2024/2/30", not "没有这个日期。 · 2024/2/30": the value follows.
+            parts += [self.column or "—", message.rstrip("。.")]
             parts.append(self.value)
+        else:
+            parts += [self.column or "—", message]
         return SEPARATOR.join(str(part) for part in parts)
 
 
@@ -357,7 +361,7 @@ class Choice(Parser):
             names = [member.value, *labels_in_every_language(member.label)]
             if wanted in {normalise(name) for name in names}:
                 return member.value
-        raise CellError(_("Not one of: %(labels)s.") % {"labels": "、".join(self.choices())})
+        raise CellError(_("Not one of: %(labels)s.") % {"labels": _(", ").join(self.choices())})
 
     def dump(self, value: Any) -> Any:
         return "" if value in (None, "") else str(self.enum(value).label)
@@ -407,7 +411,10 @@ class Col:
         """The hint shown on the import page and the template's second sheet."""
         hint = str(self.hint or self.parser.hint or "")
         if options := self.parser.choices():
-            return f"{hint}：{'、'.join(options)}" if hint else "、".join(options)
+            listed = _(", ").join(options)
+            if not hint:
+                return listed
+            return _("%(hint)s: %(options)s") % {"hint": hint, "options": listed}
         return hint
 
 
@@ -615,7 +622,7 @@ def read_xlsx(data: bytes, *, sheet: str | None) -> Table:
             if sheet not in book.sheetnames:
                 raise FileError(
                     _("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.")
-                    % {"sheet": sheet, "sheets": "、".join(book.sheetnames)}
+                    % {"sheet": sheet, "sheets": _(", ").join(book.sheetnames)}
                 )
             worksheet = book[sheet]
         else:
@@ -710,7 +717,7 @@ def find_header(table: Table, spec: ImportSpec) -> int:
             "No header row found: the first row must name the columns, e.g. %(headers)s "
             "(download the template to see them all)."
         )
-        % {"headers": "、".join(spec.label(col) for col in spec.columns[:3])}
+        % {"headers": _(", ").join(spec.label(col) for col in spec.columns[:3])}
     )
 
 

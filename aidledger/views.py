@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from aidledger import dashboard, history, selectors
+from aidledger import dashboard, history, permissions, selectors
 from aidledger.dashboard import SummaryForm
 from aidledger.exports import csv_chunks, csv_response
 from aidledger.filters import ChangeFilter, MemberFilter
@@ -112,6 +112,13 @@ class ChangeListView(LedgerListView):
 
     def load_related(self, objects: list[dict]) -> None:
         history.attach_changes(objects)
+        # Records without a page of their own (an outlet, a deleted record) link to their
+        # history in the admin; a viewer cannot enter the admin, so they get the name only.
+        if not permissions.can_enter_admin(self.request.user):
+            admin_root = reverse("admin:index")
+            for row in objects:
+                if row["get_absolute_url"].startswith(admin_root):
+                    row["get_absolute_url"] = ""
 
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -103,7 +103,9 @@ class Unit(models.Model):
 
 
 class PairingStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
+    # With a context: a bare "active" (存续) also translated Django's own "active" field of
+    # user accounts in the admin, which must read 有效.
+    ACTIVE = "active", pgettext_lazy("pairing status", "active")
     ENDED = "ended", _("ended")
 
 

@@ -6,6 +6,10 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
+
+from pairings.models import PairingStatus
+from tests.factories import ProjectFactory
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
@@ -34,3 +38,23 @@ def test_compiled_catalogue_matches_its_source(language):
             assert catalogue._catalog[(key, 0)] == entry.msgstr_plural[0], entry.msgid
         else:
             assert catalogue._catalog[key] == entry.msgstr, entry.msgid
+
+
+@pytest.mark.django_db
+def test_ledger_words_do_not_retranslate_the_admins_own(client, ledger_admin):
+    """Our catalogue comes first: a bare "active" (a pairing's 存续) turned the account's
+    有效 box into 存续, and the dashboard's "Summary" (工作汇总) headed the admin's delete
+    confirmation. Those words now carry a context."""
+    client.force_login(ledger_admin)
+    account = client.get(f"/admin/auth/user/{ledger_admin.pk}/change/").content.decode()
+    assert "有效" in account
+    assert "存续" not in account
+    project = ProjectFactory()
+    confirm = client.get(f"/admin/projects/project/{project.pk}/delete/").content.decode()
+    assert "<h2>概览</h2>" in confirm
+    assert "工作汇总" not in confirm
+
+
+def test_a_pairings_status_still_reads_as_the_ledger_words_it():
+    with translation.override("zh-hans"):
+        assert str(PairingStatus.ACTIVE.label) == "存续"

@@ -105,16 +105,38 @@ def test_sorting_by_record_type(client_logged_in, ledger):
     )
 
 
-def test_deleted_records_and_child_records_link_where_they_can_be_read(client_logged_in):
+def test_deleted_records_and_child_records_link_where_they_can_be_read(client, ledger_admin):
     funding = FundingFactory(amount=Decimal("10.00"))
     pk = funding.pk
     funding.delete()
     role = MemberRoleFactory()
     pairing = PairingFactory()
-    shown = {row["model"]: row for row in rows(client_logged_in.get("/changes/"))}
+    client.force_login(ledger_admin)
+    shown = {row["model"]: row for row in rows(client.get("/changes/"))}
     assert shown["projects.funding"]["get_absolute_url"] == f"/admin/projects/funding/{pk}/history/"
     assert shown["aidledger.memberrole"]["get_absolute_url"] == f"/members/{role.member_id}/"
     assert shown["pairings.pairing"]["get_absolute_url"] == f"/pairings/{pairing.pk}/"
+
+
+def test_a_viewer_sees_no_links_into_the_admin_they_cannot_enter(client_logged_in):
+    """A viewer following a deleted record's link landed on the admin's login form."""
+    funding = FundingFactory(amount=Decimal("10.00"))
+    funding.delete()
+    pairing = PairingFactory()
+    response = client_logged_in.get("/changes/")
+    shown = {row["model"]: row for row in rows(response)}
+    assert shown["projects.funding"]["get_absolute_url"] == ""
+    assert shown["pairings.pairing"]["get_absolute_url"] == f"/pairings/{pairing.pk}/"
+    assert b'href="/admin/' not in response.content
+
+
+def test_what_changed_is_punctuated_in_the_pages_language(client_logged_in, ledger):
+    """The field and its values were joined with an ASCII colon in the Chinese page too."""
+    chinese = [c for row in rows(client_logged_in.get("/changes/")) for c in row["changes"]]
+    assert "联系电话：— → 13911111111" in chinese
+    client_logged_in.cookies["django_language"] = "en"
+    english = [c for row in rows(client_logged_in.get("/changes/")) for c in row["changes"]]
+    assert "Phone: — → 13911111111" in english
 
 
 def test_export_holds_the_filtered_rows_with_their_changes(client_logged_in, ledger):

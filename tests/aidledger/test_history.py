@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.text import capfirst
 
 from aidledger.history import history_model, record_changes, tracked_models
@@ -101,6 +102,17 @@ def test_admin_add_change_and_delete_are_recorded_with_the_user_and_the_fields(c
     assert role_added.action == "+"
     assert role_deleted.action == "-"
     assert str(body.name) in role_added.subject
+
+
+def test_a_child_records_heading_is_punctuated_in_the_readers_language():
+    """The heading "职务: 综合协调组 · 组长" had an ASCII colon in the Chinese page."""
+    role = MemberRoleFactory()
+    with translation.override("zh-hans"):
+        (chinese,) = [c.subject for c in record_changes(role.member) if c.subject]
+    with translation.override("en"):
+        (english,) = [c.subject for c in record_changes(role.member) if c.subject]
+    assert chinese.startswith("职务：")
+    assert english.startswith("Role: ")
 
 
 def test_a_save_that_changes_nothing_leaves_no_history_row():

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from aidledger import permissions
-from aidledger.admin import NOT_YOUR_BODY
+from aidledger.admin import NOT_YOUR_BODY, READ_ONLY_HERE
 from aidledger.sites import NO_ADMIN_ROLE
 from projects.models import Funding, Project
 from tests.factories import (
@@ -61,6 +61,17 @@ def test_editor_sees_another_groups_project_read_only_in_the_admin(as_editor_a, 
     assert 'name="_save"' not in page
     assert "2,500,000.00" in page or "2500000.00" in page  # the inline's row, shown
     assert 'name="fundings-0-amount"' not in page  # but not as an input
+
+
+def test_editor_is_told_why_another_groups_record_is_read_only(
+    as_editor_a, other_project, own_project
+):
+    told = READ_ONLY_HERE % {"bodies": str(own_project.responsible_body)}
+    other = as_editor_a.get(f"{ADMIN}/{other_project.pk}/change/")
+    assert as_shown(other, told) in other.content.decode()
+    own = as_editor_a.get(f"{ADMIN}/{own_project.pk}/change/")
+    assert as_shown(own, told) not in own.content.decode()
+    assert as_shown(own, told) in other.content.decode()  # the same words, for comparison
 
 
 def test_editor_cannot_save_another_groups_project(as_editor_a, other_project):

@@ -68,6 +68,19 @@ def test_import_page_lists_columns_and_the_template(admin_client):
     assert "pairings" in page
 
 
+def test_import_page_in_english_lists_choices_with_english_punctuation(admin_client):
+    """The choices were joined with 、 and introduced with ： whatever the language."""
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(reverse(IMPORT)).content.decode()
+    assert "one of the list: visit, training, lecture" in page
+    assert "、" not in page
+
+
+def test_import_page_in_chinese_lists_choices_with_chinese_punctuation(admin_client):
+    page = admin_client.get(reverse(IMPORT)).content.decode()
+    assert "从下拉列表中选择：考察互访、培训、学术讲座" in page
+
+
 def test_preview_then_confirm(admin_client, hospital_pairing, settings):
     response = upload(admin_client, csv_bytes(EXCHANGE_HEADER, exchange_rows(20), encoding="gbk"))
     assert response.status_code == 200
@@ -98,8 +111,7 @@ def test_preview_then_confirm(admin_client, hospital_pairing, settings):
 def test_errors_are_listed_and_nothing_can_be_confirmed(admin_client, hospital_pairing):
     response = upload(admin_client, csv_bytes(EXCHANGE_HEADER, exchange_rows(20, bad_row=7)))
     page = response.content.decode()
-    assert "第 7 行 · 日期 · " in page
-    assert "2024/2/30" in page
+    assert "第 7 行 · 日期 · 没有这个日期 · 2024/2/30" in page
     assert "token" not in response.context
     assert Exchange.objects.count() == 0
 
