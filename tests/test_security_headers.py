@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
@@ -23,7 +22,6 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from aidledger.history import history_model
 from aidledger.models import Member
 from evidence.models import Evidence
 from pairings.models import Exchange, Mentorship, Pairing
@@ -178,14 +176,6 @@ def real_path(path: str) -> str:
     if match.url_name == "evidence-upload":  # the upload form of a record: a project's
         project = Project.objects.order_by("pk").first()
         return reverse("evidence-upload", args=["projects.project", project.pk])
-    if match.url_name and match.url_name.endswith("_simple_history"):
-        # One old version in the admin: its ids are positional, so name a real record and
-        # one of its history rows (on PostgreSQL, earlier tests have used up ids 1, 2, …).
-        app_label, model_name = match.url_name.removesuffix("_simple_history").split("_", 1)
-        model = apps.get_model(app_label, model_name)
-        record = model._default_manager.order_by("pk").first()
-        row = history_model(model).objects.filter(**{model._meta.pk.attname: record.pk}).first()
-        return reverse(f"admin:{match.url_name}", args=[record.pk, row.history_id])
     if not ids or match.url_name is None:
         return path
     model_admin = getattr(match.func, "model_admin", None)
