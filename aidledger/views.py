@@ -66,8 +66,7 @@ def summary_export_xlsx(request: HttpRequest) -> HttpResponseBase:
             gettext("%(label)s: %(value)s") % {"label": label, "value": value}
             for label, value in dashboard.scope(summary)
         ),
-        gettext("Exported at %(time)s")
-        % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        gettext("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
     ]
     workbook = xlsx_file(
         title=gettext("Ledger summary as of %(date)s") % {"date": summary.as_of.isoformat()},

@@ -1,17 +1,20 @@
 """The import_ledger command, and the demo ledger exported in the import format and imported
 into an empty ledger: the same records, counts and sums."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from aidledger import demo as team_demo
 from aidledger.fields import money_sum
 from aidledger.imports import export_rows, run_import, specs, write_workbook
 from aidledger.models import Batch, Member
+from aidledger.summary import as_json, ledger_summary
 from pairings import demo as pairings_demo
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
 from projects import demo as projects_demo
@@ -68,6 +71,8 @@ def test_command_as_a_user_keeps_to_their_groups(hospital_pairing, tmp_path, edi
 
 # Round trip --------------------------------------------------------------------------------
 
+REPORT_DAY = datetime.date(2024, 10, 9)  # the report the demo ledger tells
+
 # The order a new deployment imports its sheets in: what a row refers to comes first.
 ORDER = [
     "members",
@@ -84,9 +89,17 @@ ORDER = [
 ]
 
 
+def summaries() -> list[dict]:
+    """What the leaders read: `ledger_summary --as-of` (its JSON) on the report's day and
+    today. The whole ledger's: a working group's members and mentors are counted by the
+    members' roles in its bodies, which the members' import does not carry."""
+    return [as_json(ledger_summary(as_of=day)) for day in (REPORT_DAY, timezone.localdate())]
+
+
 def figures() -> dict:
-    """The summary's raw material: counts per ledger and every money sum."""
+    """The summary's raw material (counts per ledger and every money sum), and the summary."""
     return {
+        "summaries": summaries(),
         "members": Member.objects.count(),
         "units": Unit.objects.count(),
         "pairings by category": sorted(Pairing.objects.values_list("category", flat=True)),
