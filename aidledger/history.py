@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -91,6 +93,23 @@ class LedgerHistory(HistoricalRecords):
             _normalised(f, getattr(instance, f.attname)) != _normalised(f, getattr(last, f.attname))
             for f in self.fields_included(instance)
         )
+
+
+@contextmanager
+def changes_by(user) -> Iterator[None]:
+    """Name `user` in the history rows written inside, outside a request too (a command's
+    import): simple-history reads the user from its context's request, which the middleware
+    sets only for web requests. The request in place before (if any) is put back after."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
 
 
 def _normalised(model_field: models.Field, value: Any) -> Any:

@@ -30,6 +30,7 @@ import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -44,7 +45,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger import permissions
+from aidledger import history, permissions
 from aidledger.fields import CENT
 
 SEPARATOR = " · "
@@ -753,7 +754,7 @@ def run_import(
         result.errors.append(RowError(0, "", _("The file has a header but no rows to import.")))
     if result.errors or dry_run:
         return result
-    write(spec, result)
+    write(spec, result, user=user)
     return result
 
 
@@ -991,11 +992,13 @@ def role_error(spec: ImportSpec, number: int, obj: Model) -> RowError:
     )
 
 
-def write(spec: ImportSpec, result: ImportResult) -> None:
-    """Write every planned row in one transaction: all or nothing."""
+def write(spec: ImportSpec, result: ImportResult, *, user=None) -> None:
+    """Write every planned row in one transaction: all or nothing. The history rows name
+    `user` (the command's --user, the admin's account); without, they name no one."""
     pending = [item for item in result.planned if item.status != "unchanged"]
+    recording = history.changes_by(user) if user is not None else nullcontext()
     try:
-        with transaction.atomic():
+        with recording, transaction.atomic():
             if spec.writer:
                 spec.writer(pending)
             else:

@@ -69,6 +69,28 @@ def test_command_as_a_user_keeps_to_their_groups(hospital_pairing, tmp_path, edi
         call_command("import_ledger", "exchanges", str(path), "--user", "nobody")
 
 
+def test_command_with_a_user_names_it_in_the_history_of_what_it_wrote(
+    hospital_pairing, tmp_path, editor_a
+):
+    path = tmp_path / "交流.csv"
+    path.write_bytes(csv_bytes(EXCHANGE_HEADER, exchange_rows(3)))
+    call_command("import_ledger", "exchanges", str(path), "--user", editor_a.username)
+    assert [row.history_user for row in Exchange.history.all()] == [editor_a] * 3
+    assert [row.history_user for row in ExchangePairing.history.all()] == [editor_a] * 3
+    # The account is named for the import only: a later save outside it names no one.
+    exchange = Exchange.objects.first()
+    exchange.title = "改过的标题"
+    exchange.save()
+    assert exchange.history.latest().history_user is None
+
+
+def test_command_without_a_user_names_no_one(hospital_pairing, tmp_path):
+    path = tmp_path / "交流.csv"
+    path.write_bytes(csv_bytes(EXCHANGE_HEADER, exchange_rows(2)))
+    call_command("import_ledger", "exchanges", str(path))
+    assert [row.history_user for row in Exchange.history.all()] == [None, None]
+
+
 # Round trip --------------------------------------------------------------------------------
 
 REPORT_DAY = datetime.date(2024, 10, 9)  # the report the demo ledger tells
