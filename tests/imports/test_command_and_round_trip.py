@@ -13,7 +13,7 @@ from django.utils import timezone
 from aidledger import demo as team_demo
 from aidledger.fields import money_sum
 from aidledger.imports import export_rows, run_import, specs, write_workbook
-from aidledger.models import Batch, Member
+from aidledger.models import Batch, Body, Member, MemberRole
 from aidledger.summary import as_json, ledger_summary
 from pairings import demo as pairings_demo
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
@@ -113,9 +113,16 @@ ORDER = [
 
 def summaries() -> list[dict]:
     """What the leaders read: `ledger_summary --as-of` (its JSON) on the report's day and
-    today. The whole ledger's: a working group's members and mentors are counted by the
-    members' roles in its bodies, which the members' import does not carry."""
-    return [as_json(ledger_summary(as_of=day)) for day in (REPORT_DAY, timezone.localdate())]
+    today, for the whole ledger and for each working group of the second batch (a group's
+    members and mentors are counted by the members' roles in it)."""
+    second = Batch.objects.get(number=2)
+    groups = second.bodies.filter(kind=Body.Kind.WORKING_GROUP).order_by("pk")
+    scopes = [{}, *({"batch": second, "body": body} for body in groups)]
+    return [
+        as_json(ledger_summary(as_of=day, **scope))
+        for day in (REPORT_DAY, timezone.localdate())
+        for scope in scopes
+    ]
 
 
 def figures() -> dict:
@@ -123,6 +130,7 @@ def figures() -> dict:
     return {
         "summaries": summaries(),
         "members": Member.objects.count(),
+        "roles": sorted(MemberRole.objects.values_list("member__name", "body__name", "role")),
         "units": Unit.objects.count(),
         "pairings by category": sorted(Pairing.objects.values_list("category", flat=True)),
         "exchanges": Exchange.objects.count(),
