@@ -1,5 +1,5 @@
 """The dashboard's pieces around the summary: its filter form, the link behind every figure,
-the charts' data, and the rows of its CSV export.
+the charts' data, and the rows of its CSV and XLSX exports.
 
 A link is a list page with the filters that select exactly the rows a figure counts (or sums),
 under the same batch and working group: `aidledger.summary` and the lists' FilterSets share
@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aidledger.exports import Cell
 from aidledger.filters import DateInput, batches, bodies
 from aidledger.summary import Summary
 from pairings.models import ExchangeKind, UnitKind
@@ -201,13 +202,38 @@ def chart_data(summary: Summary) -> dict[str, Any]:
     }
 
 
+def scope(summary: Summary) -> list[tuple[str, str]]:
+    """(label, value) of the filters the figures are under: the batch and the working group."""
+    return [
+        (gettext("Batch"), summary.batch.name if summary.batch else gettext("All")),
+        (gettext("Working group"), summary.body.name if summary.body else gettext("All")),
+    ]
+
+
+def figure_header() -> list[str]:
+    return [gettext("Part"), gettext("Figure"), gettext("Value"), gettext("Unit")]
+
+
 def csv_rows(summary: Summary) -> Iterator[list[Any]]:
+    """The filters, then the summary's figures as rows (part, figure, value, unit)."""
+    for label, value in scope(summary):
+        yield [label, value]
+    yield []
+    yield figure_header()
+    yield from figure_rows(summary)
+
+
+def xlsx_rows(summary: Summary) -> Iterator[list[Any]]:
+    """The figures of `csv_rows`, each value typed by its unit: yuan as money (#,##0.00),
+    the execution rate as a rate, counts and indicator quantities as numbers."""
+    kinds = {gettext("yuan"): "money", "%": "percent"}
+    for part, figure, value, unit in figure_rows(summary):
+        yield [part, figure, Cell(value, kinds.get(unit, "number")), unit]
+
+
+def figure_rows(summary: Summary) -> Iterator[list[Any]]:
     """The summary's figures as rows (part, figure, value, unit) with exact yuan."""
     count, yuan = gettext("count"), gettext("yuan")
-    yield [gettext("Batch"), summary.batch.name if summary.batch else gettext("All")]
-    yield [gettext("Working group"), summary.body.name if summary.body else gettext("All")]
-    yield []
-    yield [gettext("Part"), gettext("Figure"), gettext("Value"), gettext("Unit")]
     members = gettext("Members")
     yield [members, gettext("members in post"), summary.members.total, count]
     for figure in summary.members.by_batch:

@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
@@ -113,6 +113,14 @@ MIN_WIDTH = 6
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
+class Cell(NamedTuple):
+    """A value whose kind differs from its column's: a sheet of mixed figures (the summary's
+    Value column holds counts, yuan and rates) says per cell how it reads."""
+
+    value: Any
+    kind: str
+
+
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a Chinese character is as wide as two digits."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -195,6 +203,7 @@ def xlsx_file(
 
     Above the table: `title` and `notes` (one line each: the filters, the export time, …).
     Then the header row, frozen so it stays in view, and the rows under an autofilter.
+    A `Cell(value, kind)` in a row overrides its column's kind for that cell.
     The file is deleted when closed; the caller owns it (a FileResponse closes it).
     """
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
@@ -238,6 +247,8 @@ def _write_workbook(
         for values in rows:
             last_row += 1
             for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                if isinstance(value, Cell):
+                    value, kind = value
                 sheet.write(last_row, col, value, kind)
                 if last_row - header_row <= WIDTH_SAMPLE_ROWS:
                     widths[col] = max(widths[col], _cell_width(value, kind))

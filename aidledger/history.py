@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -46,11 +50,19 @@ STR_RELATED: dict[str, tuple[str, ...]] = {
     "projects.sale": ("outlet",),
 }
 
-# Records that exist only as part of another record (a link, a role): their changes show in
-# the parent's history, and a link to them leads to the parent.
+# Records that exist only as part of another record (a link, a role, a file): their changes
+# show in the parent's history, and a link to them leads to the parent. The parent is a foreign
+# key, or a generic one (an evidence file's record: content type + id).
 PARENTS: dict[str, str] = {
     "aidledger.memberrole": "member",
     "pairings.exchangepairing": "exchange",
+    "evidence.evidence": "record",
+}
+
+# Fields a model's history does not show: an evidence file's stored name is generated (its
+# own name is "file name"); who uploaded it when is the history row's own who and when.
+HIDDEN: dict[str, set[str]] = {
+    "evidence.evidence": {"file", "uploaded_by", "uploaded_at"},
 }
 
 NOT_SHOWN = {"id"}
@@ -93,6 +105,23 @@ class LedgerHistory(HistoricalRecords):
         )
 
 
+@contextmanager
+def changes_by(user) -> Iterator[None]:
+    """Name `user` in the history rows written inside, outside a request too (a command's
+    import): simple-history reads the user from its context's request, which the middleware
+    sets only for web requests. The request in place before (if any) is put back after."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
 def _normalised(model_field: models.Field, value: Any) -> Any:
     # A value set in code may still be a string ("2024-01-02", "12.50") until it is reloaded.
     if value is None:
@@ -109,7 +138,7 @@ def tracked_models() -> list[type[models.Model]]:
         model
         for model in apps.get_models()
         if getattr(model._meta, "simple_history_manager_attribute", None)
-        and model._meta.app_label in ("aidledger", "pairings", "projects")
+        and model._meta.app_label in ("aidledger", "pairings", "projects", "evidence")
     ]
 
 
@@ -220,7 +249,64 @@ class Change:
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in NOT_SHOWN]
+    hidden = NOT_SHOWN | HIDDEN.get(model_key(model), set())
+    return [f for f in model._meta.concrete_fields if f.name not in hidden]
+
+
+# A child record's parent -----------------------------------------------------------------------
+
+
+def _parent_link(child: type[models.Model]) -> tuple[str, str] | None:
+    """(content type field attname or "", id field attname) naming a child's parent."""
+    name = PARENTS.get(model_key(child))
+    if name is None:
+        return None
+    link = child._meta.get_field(name)
+    if isinstance(link, GenericForeignKey):
+        return child._meta.get_field(link.ct_field).attname, link.fk_field
+    return "", link.attname
+
+
+def _parent_fields(child: type[models.Model]) -> set[str]:
+    """The child's fields that name its parent: the same on every row, never a change."""
+    name = PARENTS.get(model_key(child))
+    if name is None:
+        return set()
+    link = child._meta.get_field(name)
+    if isinstance(link, GenericForeignKey):
+        return {link.ct_field, link.fk_field}
+    return {name}
+
+
+def _children_lookups(
+    child: type[models.Model], model: type[models.Model], pk: Any
+) -> dict[str, Any] | None:
+    """The filter selecting the child rows of record `pk` of `model`; None if `child` is not
+    a part of `model`'s records."""
+    link = _parent_link(child)
+    if link is None:
+        return None
+    ct_attname, id_attname = link
+    if ct_attname:
+        carriers = {
+            f.related_model for f in model._meta.private_fields if isinstance(f, GenericRelation)
+        }
+        if child not in carriers:
+            return None
+        return {ct_attname: ContentType.objects.get_for_model(model).pk, id_attname: pk}
+    if child._meta.get_field(PARENTS[model_key(child)]).related_model is not model:
+        return None
+    return {id_attname: pk}
+
+
+def _parent_of(child: type[models.Model], row: Any) -> tuple[type[models.Model], Any]:
+    """(model, id) of the record a child's history row belongs to."""
+    ct_attname, id_attname = _parent_link(child)  # type: ignore[misc]
+    if ct_attname:
+        parent = ContentType.objects.get_for_id(getattr(row, ct_attname)).model_class()
+    else:
+        parent = child._meta.get_field(PARENTS[model_key(child)]).related_model
+    return parent, getattr(row, id_attname)
 
 
 def _diff(model: type[models.Model], row, previous) -> list[tuple[models.Field, Any, Any]]:
@@ -243,14 +329,16 @@ def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = Fals
     """Changes of historical rows of `model`, each compared with the row before it of the
     same record; `rows` must hold every earlier row of those records."""
     pk_name = model._meta.pk.attname
+    # A child's link to its parent is the same on every row: not a change to show (nor a
+    # record to look up the name of).
+    parent_fields = _parent_fields(model) if child else set()
     previous: dict[Any, Any] = {}
     diffs = []
     for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
         key = getattr(row, pk_name)
         before = previous.get(key)
-        diffs.append(
-            (row, _diff(model, row, before if before and before.history_type != "-" else None))
-        )
+        changed = _diff(model, row, before if before and before.history_type != "-" else None)
+        diffs.append((row, [item for item in changed if item[0].name not in parent_fields]))
         previous[key] = row
     # Every record a changed foreign key names, one query per model.
     wanted: dict[type[models.Model], set] = defaultdict(set)
@@ -279,8 +367,6 @@ def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = Fals
                     new=shown(model_field, new, names),
                 )
                 for model_field, old, new in changed
-                # A child's link to its parent is the same on every row: not a change to show.
-                if not (child and model_field.name == PARENTS.get(model_key(model)))
             ],
             row=row,
         )
@@ -290,7 +376,7 @@ def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = Fals
 
 def record_changes(record: models.Model) -> list[Change]:
     """The history of one record, newest first, with the changes of its child records (a
-    member's roles, an exchange's pairings)."""
+    member's roles, an exchange's pairings, a record's evidence files)."""
     model = type(record)
     rows = list(
         history_model(model)
@@ -299,13 +385,12 @@ def record_changes(record: models.Model) -> list[Change]:
     )
     changes = changes_of_rows(model, rows)
     for child in tracked_models():
-        parent_field = PARENTS.get(model_key(child))
-        if parent_field is None or child._meta.get_field(parent_field).related_model is not model:
+        lookups = _children_lookups(child, model, record.pk)
+        if lookups is None:
             continue
-        attname = child._meta.get_field(parent_field).attname
         child_rows = list(
             history_model(child)
-            .objects.filter(**{attname: record.pk})
+            .objects.filter(**lookups)
             .select_related("history_user", *STR_RELATED.get(model_key(child), ()))
         )
         changes += changes_of_rows(child, child_rows, child=True)
@@ -473,7 +558,7 @@ def recent_changes(
     until: datetime.date | None = None,
 ) -> models.QuerySet:
     """Every tracked model's history rows as one query: a UNION ALL of each historical table's
-    (history_id, history_date, history_type, history_user_id, object_id, model) with the
+    (history_id, history_date, history_type, history_user_id, record_pk, model) with the
     filters applied inside each part, so the database sorts, counts and pages the whole.
 
     Rows are dicts; `attach_changes()` adds what a page shows.
@@ -497,7 +582,8 @@ def recent_changes(
                 "history_date",
                 "history_type",
                 "history_user_id",
-                object_id=models.F(tracked._meta.pk.attname),
+                # Not "object_id": an evidence file has a field of that name (its record's id).
+                record_pk=models.F(tracked._meta.pk.attname),
                 model=models.Value(model_key(tracked), output_field=models.CharField()),
             )
         )
@@ -527,19 +613,32 @@ def attach_changes(rows: list[dict]) -> None:
     for key, page_rows in by_model.items():
         model = models_by_key[key]
         pk_name = model._meta.pk.attname
-        object_ids = {row["object_id"] for row in page_rows}
+        object_ids = {row["record_pk"] for row in page_rows}
         history = list(
             history_model(model)
             .objects.filter(**{f"{pk_name}__in": object_ids})
             .select_related("history_user", *STR_RELATED.get(key, ()))
         )
         changes = {change.row.history_id: change for change in changes_of_rows(model, history)}
-        parent_name = PARENTS.get(key)
-        target, target_ids = model, object_ids
-        if parent_name:
-            target = model._meta.get_field(parent_name).related_model
-            target_ids = {getattr(c.row, f"{parent_name}_id") for c in changes.values()}
-        alive = set(target._default_manager.filter(pk__in=target_ids).values_list("pk", flat=True))
+        is_child = key in PARENTS
+        # The records the rows link to (a child's parent), and which of them still exist: one
+        # query per model linked to (a file's records may be of several models).
+        targets = {
+            row["history_id"]: (
+                _parent_of(model, changes[row["history_id"]].row)
+                if is_child
+                else (model, row["record_pk"])
+            )
+            for row in page_rows
+        }
+        linked: dict[type[models.Model], set] = defaultdict(set)
+        for target, target_id in targets.values():
+            linked[target].add(target_id)
+        alive = {
+            (target, pk)
+            for target, ids in linked.items()
+            for pk in target._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        }
         for row in page_rows:
             change = changes[row["history_id"]]
             instance = _instance_of(change.row)
@@ -548,15 +647,13 @@ def attach_changes(rows: list[dict]) -> None:
             row["action_label"] = change.action_label
             row["record_type"] = capfirst(model._meta.verbose_name)
             row["record"] = _name(instance)
-            if parent_name:
-                parent_id = getattr(change.row, f"{parent_name}_id")
-                row["get_absolute_url"] = record_url(
-                    target, parent_id, instance=target(pk=parent_id), exists=parent_id in alive
-                )
-            else:
-                row["get_absolute_url"] = record_url(
-                    model, row["object_id"], instance=instance, exists=row["object_id"] in alive
-                )
+            target, target_id = targets[row["history_id"]]
+            row["get_absolute_url"] = record_url(
+                target,
+                target_id,
+                instance=target(pk=target_id) if is_child else instance,
+                exists=(target, target_id) in alive,
+            )
             # What an added record holds is on its page; the list names what changed.
             row["changes"] = (
                 [

@@ -30,6 +30,7 @@ import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -44,7 +45,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger import permissions
+from aidledger import history, permissions
 from aidledger.fields import CENT
 
 SEPARATOR = " · "
@@ -440,6 +441,9 @@ class ImportSpec:
     writer: Callable[[list[Planned]], None] | None = None
     check_all: Callable[[list[Planned]], dict[int, list[tuple[str, str]]]] | None = None
     m2m: tuple[str, ...] = ()
+    # How a record's linked items (an m2m name above) are compared with a row's: by primary
+    # key unless given (a member's roles are new MemberRole objects: by body and role).
+    link_keys: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     # Model field → the column that fills it, where the names differ (a disbursement's
     # funding line comes from the "funding source" and "funding year" columns).
     aliases: dict[str, str] = field(default_factory=dict)
@@ -760,7 +764,7 @@ def run_import(
         result.errors.append(RowError(0, "", _("The file has a header but no rows to import.")))
     if result.errors or dry_run:
         return result
-    write(spec, result)
+    write(spec, result, user=user)
     return result
 
 
@@ -949,8 +953,9 @@ def plan_row(
             setattr(obj, name, value)
     for name, values in m2m.items():
         if obj.pk:
-            stored = {item.pk for item in getattr(obj, name).all()}
-            changed = changed or stored != {item.pk for item in values}
+            link_key = spec.link_keys.get(name, key_value)
+            stored = {link_key(item) for item in getattr(obj, name).all()}
+            changed = changed or stored != {link_key(item) for item in values}
     if not changed:
         return Planned(row=number, status="unchanged", obj=obj, m2m=m2m)
     if ctx.user is not None and not may_write(ctx.user, obj):
@@ -998,11 +1003,13 @@ def role_error(spec: ImportSpec, number: int, obj: Model) -> RowError:
     )
 
 
-def write(spec: ImportSpec, result: ImportResult) -> None:
-    """Write every planned row in one transaction: all or nothing."""
+def write(spec: ImportSpec, result: ImportResult, *, user=None) -> None:
+    """Write every planned row in one transaction: all or nothing. The history rows name
+    `user` (the command's --user, the admin's account); without, they name no one."""
     pending = [item for item in result.planned if item.status != "unchanged"]
+    recording = history.changes_by(user) if user is not None else nullcontext()
     try:
-        with transaction.atomic():
+        with recording, transaction.atomic():
             if spec.writer:
                 spec.writer(pending)
             else:
@@ -1223,6 +1230,87 @@ def working_group(example: str = "第二批 · 产业扶持组") -> Reference:
     return Reference("body", example=example, hint=BODY_HINT, working_group=True)
 
 
+ROLES_HINT = gettext_lazy(
+    "body · role, several separated by ; e.g. 产业扶持组 · 组长; 临时党支部 · 委员 "
+    "(bodies of the member's batch; an empty cell: no roles)"
+)
+ROLE_SEPARATOR = re.compile(r"[;；\n]+")
+
+
+def member_roles(member: Model) -> str:
+    """A member's roles as the roles column writes them: 产业扶持组 · 组长; 临时党支部 · 委员."""
+    from aidledger.models import RoleKind
+
+    return "; ".join(
+        f"{role.body.name}{SEPARATOR}{RoleKind(role.role).label}" for role in member.roles.all()
+    )
+
+
+def member_fields(values: dict[str, Any], ctx: ImportContext) -> dict[str, Any]:
+    """The roles cell read against the member's batch: unsaved MemberRole objects (body and
+    role), which `write_members` makes the member's roles."""
+    from aidledger.models import MemberRole, RoleKind
+
+    if "roles" not in values:
+        return values
+    text, batch = values.pop("roles") or "", values.get("batch")
+    column = str(capfirst(_("roles")))
+    roles: list[MemberRole] = []
+    for part in ROLE_SEPARATOR.split(text):
+        if not part.strip():
+            continue
+        body_name, separator, role_name = part.rpartition("·")
+        if not separator:
+            body_name, separator, role_name = part.rpartition("・")
+        if not separator or not body_name.strip() or not role_name.strip():
+            raise RowCellError("roles", column, str(_("Write a role as “body · role”.")))
+        bodies = [
+            body
+            for body in ctx.table("body").get(name_key(body_name), [])
+            if batch is not None and body.batch_id == batch.pk
+        ]
+        if not bodies:
+            raise RowCellError(
+                "roles",
+                column,
+                _("The member's batch has no body named %(name)s.") % {"name": body_name.strip()},
+            )
+        try:
+            role = Choice(RoleKind).parse(role_name, ctx)
+        except CellError as exc:
+            raise RowCellError("roles", column, str(exc)) from None
+        if any(existing.body_id == bodies[0].pk for existing in roles):
+            raise RowCellError(
+                "roles", column, str(_("One role per body: %(name)s.") % {"name": bodies[0].name})
+            )
+        roles.append(MemberRole(body=bodies[0], role=role))
+    values["roles"] = roles
+    return values
+
+
+def write_members(items: list[Planned]) -> None:
+    """Each member, then its roles as the row gives them (when the file has the roles
+    column): a role in a body it keeps is changed in place, the others added or deleted,
+    each through save()/delete() so the member's history records it."""
+    for item in items:
+        member = item.obj
+        member.save()
+        wanted = item.m2m.get("roles")
+        if wanted is None:
+            continue
+        current = {role.body_id: role for role in member.roles.all()}
+        for new in wanted:
+            role = current.pop(new.body_id, None)
+            if role is None:
+                new.member = member
+                new.save()
+            elif role.role != new.role:
+                role.role = new.role
+                role.save()
+        for role in current.values():
+            role.delete()
+
+
 def member_spec() -> ImportSpec:
     from aidledger.models import Member
 
@@ -1232,6 +1320,10 @@ def member_spec() -> ImportSpec:
         title=gettext_lazy("members"),
         list_url_name="members",
         key=("batch", "name"),
+        to_fields=member_fields,
+        m2m=("roles",),
+        link_keys={"roles": lambda role: (role.body_id, role.role)},
+        writer=write_members,
         columns=[
             Col("batch", Reference("batch", example="第二批"), required=True),
             Col("name", Text(max_length=50, example="张三"), required=True),
@@ -1242,7 +1334,16 @@ def member_spec() -> ImportSpec:
             Col("phone", Text(max_length=30, example="13800000000")),
             Col("active_from", Date(datetime.date(2023, 7, 1))),
             Col("active_until", Date(None)),
+            Col(
+                "roles",
+                Text(example="产业扶持组 · 成员"),
+                label=gettext_lazy("roles"),
+                value=member_roles,
+                hint=ROLES_HINT,
+            ),
             Col("notes", Text()),
         ],
-        export_queryset=lambda: Member.objects.select_related("batch"),
+        export_queryset=lambda: Member.objects.select_related("batch").prefetch_related(
+            "roles__body"
+        ),
     )

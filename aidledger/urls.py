@@ -9,6 +9,7 @@ from aidledger.middleware import role_not_required
 urlpatterns = [
     path("", views.home, name="home"),
     path("summary.csv", views.summary_export, name="summary-export"),
+    path("summary.xlsx", views.summary_export_xlsx, name="summary-export-xlsx"),
     *views.MemberListView.urls("members/", name="members"),
     *file_urls("members/", ledger="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),

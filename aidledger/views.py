@@ -16,7 +16,7 @@ from django.views.i18n import set_language as django_set_language
 
 from aidledger import dashboard, history, permissions, selectors
 from aidledger.dashboard import SummaryForm
-from aidledger.exports import csv_chunks, csv_response
+from aidledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
 from aidledger.filters import ChangeFilter, MemberFilter
 from aidledger.listing import Column, LedgerListView
 from aidledger.models import Member, RoleKind
@@ -53,6 +53,29 @@ def summary_export(request: HttpRequest) -> HttpResponseBase:
     header = [gettext("Ledger summary as of"), summary.as_of]
     chunks = csv_chunks(header, dashboard.csv_rows(summary), chunk_rows=settings.EXPORT_CHUNK_ROWS)
     return csv_response(f"{gettext('Ledger summary')}-{summary.as_of:%Y%m%d}.csv", chunks)
+
+
+def summary_export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    """The CSV's figures as a workbook: the date, filters and export time above the table,
+    money as exact numbers (the list exports' writer, `aidledger.exports.xlsx_file`)."""
+    _form, summary = _summary_for(request)
+    if summary is None:
+        return redirect(f"{reverse('home')}?{request.GET.urlencode()}")
+    notes = [
+        *(
+            gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+            for label, value in dashboard.scope(summary)
+        ),
+        gettext("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    ]
+    workbook = xlsx_file(
+        title=gettext("Ledger summary as of %(date)s") % {"date": summary.as_of.isoformat()},
+        notes=notes,
+        header=dashboard.figure_header(),
+        kinds=["text", "text", "number", "text"],
+        rows=dashboard.xlsx_rows(summary),
+    )
+    return xlsx_response(f"{gettext('Ledger summary')}-{summary.as_of:%Y%m%d}.xlsx", workbook)
 
 
 def _roles(member: Member) -> list[str]:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aidledger.history import LedgerHistory
 from aidledger.models import one_of
 from evidence.storage import evidence_storage
 
@@ -133,6 +134,9 @@ class Evidence(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # Attaching and deleting a file show in its record's change history (aidledger.history).
+    history = LedgerHistory()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -1,4 +1,5 @@
-"""The dashboard at / : its figures, the list behind every figure, the filters, the CSV."""
+"""The dashboard at / : its figures, the list behind every figure, the filters, the CSV
+and XLSX exports."""
 
 import csv
 import datetime
@@ -7,10 +8,12 @@ import json
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
 from aidledger import dashboard
+from aidledger.exports import XLSX_CONTENT_TYPE
 from aidledger.summary import ledger_summary
 from tests.aidledger.test_summary import AS_OF, Ledger
 from tests.factories import (
@@ -286,5 +289,73 @@ def test_export_with_unreadable_filters_goes_back_to_the_dashboard(client_logged
 
 def test_export_sends_anonymous_visitor_to_login(client):
     response = client.get("/summary.csv")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+# The XLSX export ---------------------------------------------------------------------------
+
+
+def export_xlsx(client, **params) -> list[list]:
+    response = client.get("/summary.xlsx", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows()]
+
+
+def test_xlsx_holds_the_csv_figures_under_the_date_and_filters(client_logged_in, ledger):
+    params = {"as_of": "2024-10-09", "batch": ledger.second.pk}
+    cells = export_xlsx(client_logged_in, **params)
+    values = [[cell.value for cell in row] for row in cells]
+    assert values[0][0] == "台账汇总（截至 2024-10-09）"
+    assert values[1][0] == f"批次：{ledger.second.name}"
+    assert values[2][0] == "工作组：全部"
+    assert values[3][0].startswith("导出时间：")
+    header = values.index(["板块", "指标项", "数值", "单位"])
+    csv_figures = export(client_logged_in, **params)[5:]
+    assert len(values) - header - 1 == len(csv_figures)
+    for row, csv_row in zip(values[header + 1 :], csv_figures, strict=True):
+        assert [row[0], row[1], row[3] or ""] == [csv_row[0], csv_row[1], csv_row[3]]
+        if isinstance(row[2], int | float):
+            assert Decimal(repr(row[2])) == Decimal(csv_row[2])
+        else:
+            assert (row[2] or "") == csv_row[2]
+
+
+def test_xlsx_money_is_numeric_exact_to_the_fen_with_a_thousands_format(client_logged_in, ledger):
+    cells = export_xlsx(client_logged_in, as_of="2024-10-09")
+    figures = {(row[0].value, row[1].value): row[2] for row in cells if len(row) >= 3}
+    disbursed = figures[("资金", "已拨付")]
+    assert disbursed.data_type == "n"
+    assert Decimal(repr(disbursed.value)) == Decimal("300000.01")
+    assert disbursed.number_format == "#,##0.00"
+    exchanges = figures[("互动交流", "开展互动交流")]
+    assert (exchanges.value, exchanges.number_format) == (4, "General")
+    assert figures[("资金", "执行率")].number_format == "0.0"
+
+
+def test_xlsx_neutralises_formula_like_names(client_logged_in, ledger):
+    outlet = OutletFactory(name="=HYPERLINK(1)", responsible_body=ledger.group_a)
+    SaleFactory(outlet=outlet, period=datetime.date(2024, 9, 1), amount=Decimal("10.00"))
+    cells = export_xlsx(client_logged_in, as_of="2024-10-09")
+    names = [row[1].value for row in cells if len(row) > 1 and "HYPERLINK" in str(row[1].value)]
+    assert names == ["'=HYPERLINK(1)"]
+
+
+def test_dashboard_links_to_the_xlsx_with_its_filters(client_logged_in, ledger):
+    response = client_logged_in.get("/", {"as_of": "2024-10-09", "batch": ledger.second.pk})
+    expected = f'href="/summary.xlsx?as_of=2024-10-09&amp;batch={ledger.second.pk}"'
+    assert expected in response.content.decode()
+
+
+def test_xlsx_with_unreadable_filters_goes_back_to_the_dashboard(client_logged_in, ledger):
+    response = client_logged_in.get("/summary.xlsx", {"as_of": "yesterday"})
+    assert response.status_code == 302
+    assert response.url.startswith("/?")
+
+
+def test_xlsx_sends_anonymous_visitor_to_login(client):
+    response = client.get("/summary.xlsx")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")

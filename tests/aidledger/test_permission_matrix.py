@@ -123,6 +123,7 @@ ADMIN_MODELS = {
 RULES: dict[str, Rule] = {
     "home": PAGE,
     "summary-export": PAGE,
+    "summary-export-xlsx": PAGE,
     "changes": PAGE,
     "changes-export": PAGE,
     "members": PAGE,

@@ -108,6 +108,16 @@ def test_preview_then_confirm(admin_client, hospital_pairing, settings):
     assert "医院交流20" in listed.content.decode()
 
 
+def test_the_history_of_imported_records_names_the_admin_who_imported_them(
+    admin_client, hospital_pairing
+):
+    response = upload(admin_client, csv_bytes(EXCHANGE_HEADER, exchange_rows(2)))
+    admin_client.post(reverse(IMPORT), {"token": response.context["token"]})
+    assert Exchange.objects.count() == 2
+    names = [row.history_user.username for row in Exchange.history.all()]
+    assert names == ["boss", "boss"]
+
+
 def test_errors_are_listed_and_nothing_can_be_confirmed(admin_client, hospital_pairing):
     response = upload(admin_client, csv_bytes(EXCHANGE_HEADER, exchange_rows(20, bad_row=7)))
     page = response.content.decode()

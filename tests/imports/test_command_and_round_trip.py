@@ -1,17 +1,20 @@
 """The import_ledger command, and the demo ledger exported in the import format and imported
 into an empty ledger: the same records, counts and sums."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from aidledger import demo as team_demo
 from aidledger.fields import money_sum
 from aidledger.imports import export_rows, run_import, specs, write_workbook
-from aidledger.models import Batch, Member
+from aidledger.models import Batch, Body, Member, MemberRole
+from aidledger.summary import as_json, ledger_summary
 from pairings import demo as pairings_demo
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
 from projects import demo as projects_demo
@@ -66,7 +69,31 @@ def test_command_as_a_user_keeps_to_their_groups(hospital_pairing, tmp_path, edi
         call_command("import_ledger", "exchanges", str(path), "--user", "nobody")
 
 
+def test_command_with_a_user_names_it_in_the_history_of_what_it_wrote(
+    hospital_pairing, tmp_path, editor_a
+):
+    path = tmp_path / "交流.csv"
+    path.write_bytes(csv_bytes(EXCHANGE_HEADER, exchange_rows(3)))
+    call_command("import_ledger", "exchanges", str(path), "--user", editor_a.username)
+    assert [row.history_user for row in Exchange.history.all()] == [editor_a] * 3
+    assert [row.history_user for row in ExchangePairing.history.all()] == [editor_a] * 3
+    # The account is named for the import only: a later save outside it names no one.
+    exchange = Exchange.objects.first()
+    exchange.title = "改过的标题"
+    exchange.save()
+    assert exchange.history.latest().history_user is None
+
+
+def test_command_without_a_user_names_no_one(hospital_pairing, tmp_path):
+    path = tmp_path / "交流.csv"
+    path.write_bytes(csv_bytes(EXCHANGE_HEADER, exchange_rows(2)))
+    call_command("import_ledger", "exchanges", str(path))
+    assert [row.history_user for row in Exchange.history.all()] == [None, None]
+
+
 # Round trip --------------------------------------------------------------------------------
+
+REPORT_DAY = datetime.date(2024, 10, 9)  # the report the demo ledger tells
 
 # The order a new deployment imports its sheets in: what a row refers to comes first.
 ORDER = [
@@ -84,10 +111,26 @@ ORDER = [
 ]
 
 
+def summaries() -> list[dict]:
+    """What the leaders read: `ledger_summary --as-of` (its JSON) on the report's day and
+    today, for the whole ledger and for each working group of the second batch (a group's
+    members and mentors are counted by the members' roles in it)."""
+    second = Batch.objects.get(number=2)
+    groups = second.bodies.filter(kind=Body.Kind.WORKING_GROUP).order_by("pk")
+    scopes = [{}, *({"batch": second, "body": body} for body in groups)]
+    return [
+        as_json(ledger_summary(as_of=day, **scope))
+        for day in (REPORT_DAY, timezone.localdate())
+        for scope in scopes
+    ]
+
+
 def figures() -> dict:
-    """The summary's raw material: counts per ledger and every money sum."""
+    """The summary's raw material (counts per ledger and every money sum), and the summary."""
     return {
+        "summaries": summaries(),
         "members": Member.objects.count(),
+        "roles": sorted(MemberRole.objects.values_list("member__name", "body__name", "role")),
         "units": Unit.objects.count(),
         "pairings by category": sorted(Pairing.objects.values_list("category", flat=True)),
         "exchanges": Exchange.objects.count(),

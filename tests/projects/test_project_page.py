@@ -73,8 +73,9 @@ def test_page_runs_a_constant_number_of_queries(
     for _ in range(50):
         DisbursementFactory(funding=line, amount=Decimal("1.00"))
         IndicatorFactory(project=project)
-    # +1 since the roles and the change history met: the reader's roles, read once per request.
-    with django_assert_max_num_queries(10):
+    # +1 since the roles and the change history met: the reader's roles, read once per request;
+    # +1 since evidence files are in the change history: their history rows, one query.
+    with django_assert_max_num_queries(11):
         response = client_logged_in.get(project.get_absolute_url())
     assert len(response.context["page"].disbursements) == 53
 
