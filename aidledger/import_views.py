@@ -25,18 +25,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, resolve, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aidledger import permissions
+from aidledger.exports import xlsx_response
 from aidledger.imports import ImportSpec, export_rows, run_import, spec_for_model, specs
 
 SESSION_KEY = "pending_imports"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 PREVIEW_ROWS = 10
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -222,24 +221,16 @@ class ImportAdminMixin:
 # The files on the list pages ---------------------------------------------------------------
 
 
-def xlsx_response(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
     """A blank XLSX in the import format: headers, an example row, drop-down lists."""
     from aidledger.imports import write_workbook
 
     spec = specs()[ledger]
-    if not permissions.can_read(request.user):
-        raise PermissionDenied
     output = io.BytesIO()
     write_workbook(spec, None, output=output)
     filename = _("%(records)s-template.xlsx") % {"records": capfirst(spec.title)}
-    return xlsx_response(filename, output.getvalue())
+    output.seek(0)
+    return xlsx_response(filename, output)
 
 
 def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
@@ -248,8 +239,6 @@ def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
     from aidledger.imports import write_workbook
 
     spec = specs()[ledger]
-    if not permissions.can_read(request.user):
-        raise PermissionDenied
     list_url = reverse(spec.list_url_name)
     view = resolve(list_url).func.view_class()
     view.setup(request)
@@ -260,7 +249,8 @@ def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
     output = io.BytesIO()
     write_workbook(spec, export_rows(spec, within=filterset.qs), output=output)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"{capfirst(spec.title)}-{stamp}.xlsx", output.getvalue())
+    output.seek(0)
+    return xlsx_response(f"{capfirst(spec.title)}-{stamp}.xlsx", output)
 
 
 def file_urls(route: str, *, ledger: str) -> list:

@@ -188,7 +188,7 @@ def test_editor_sees_rows_of_other_groups_refused(client, hospital_pairing, grou
 def test_every_ledger_has_a_template_with_an_example_row(client_logged_in, url_name):
     response = client_logged_in.get(reverse(url_name))
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     sheet = book.worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert all(header)
@@ -197,7 +197,7 @@ def test_every_ledger_has_a_template_with_an_example_row(client_logged_in, url_n
 
 
 def test_exchanges_template_offers_the_kinds_as_a_list(client_logged_in):
-    content = client_logged_in.get("/pairings/exchanges/template.xlsx").content
+    content = client_logged_in.get("/pairings/exchanges/template.xlsx").getvalue()
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["日期", "主题", "类型", "结对关系"]
@@ -206,7 +206,7 @@ def test_exchanges_template_offers_the_kinds_as_a_list(client_logged_in):
 
 
 def test_the_template_example_row_is_skipped_on_import(admin_client, hospital_pairing):
-    template = admin_client.get("/pairings/exchanges/template.xlsx").content
+    template = admin_client.get("/pairings/exchanges/template.xlsx").getvalue()
     response = upload(admin_client, template, "template.xlsx")
     result = response.context["result"]
     assert any("2" in warning for warning in result.warnings)
@@ -242,10 +242,11 @@ def test_records_file_holds_the_lists_filtered_rows_and_reimports_unchanged(
     )
     ExchangeFactory(title="乙", lead_body=group_b, pairings=[hospital_pairing])
     response = client_logged_in.get("/pairings/exchanges/records.xlsx", {"q": "甲"})
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    content = response.getvalue()
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["甲"]
-    result = run_import(specs()["exchanges"], response.content)
+    result = run_import(specs()["exchanges"], content)
     assert result.counts == {"new": 0, "updated": 0, "unchanged": 1}
 
 
