@@ -158,9 +158,10 @@ def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return months
 
 
-def _wan(amount: Decimal) -> float:
-    # Chart heights only: the figures people read are the exact Decimals in the tables.
-    return float((amount / 10000).quantize(Decimal("0.01")))
+def _wan(amount: Decimal) -> Decimal:
+    # Chart heights in 万元. json_script writes a Decimal as a string ("1000.00"), which
+    # Chart.js reads as a number: no float on the way.
+    return (amount / 10000).quantize(Decimal("0.01"))
 
 
 def chart_data(summary: Summary) -> dict[str, Any]:

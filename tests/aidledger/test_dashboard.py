@@ -224,6 +224,9 @@ def test_chart_data_is_in_a_json_script_and_no_inline_code(client_logged_in, led
     assert charts["months"][0] == "2023-09"
     assert charts["months"][-1] == "2024-10"
     assert charts["funnel"]["data"] == [2, 1, 1, 1, 1, 1]
+    # Money in 万元 as exact decimal strings, never floats.
+    assert all(isinstance(value, str) for value in charts["disbursed_by_month"]["data"])
+    assert "0.00" in charts["disbursed_by_month"]["data"]
     assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in html
     assert 'src="/static/js/dashboard.js"' in html
     # CSP-ready: every other script tag loads a file; no style or on* attributes.
