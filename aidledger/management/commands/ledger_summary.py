@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aidledger.models import Batch, Body
 from aidledger.summary import as_json, briefing, ledger_summary
@@ -12,7 +13,9 @@ def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--as-of wants a date as YYYY-MM-DD, not {value!r}.") from None
+        raise CommandError(
+            _("--as-of wants a date as YYYY-MM-DD, not %(value)s.") % {"value": repr(value)}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -43,9 +46,11 @@ class Command(BaseCommand):
             return None
         batches = list(Batch.objects.filter(number=number).select_related("programme"))
         if not batches:
-            raise CommandError(f"There is no batch number {number}.")
+            raise CommandError(_("There is no batch number %(number)s.") % {"number": number})
         if len(batches) > 1:
-            raise CommandError(f"Several programmes have a batch number {number}.")
+            raise CommandError(
+                _("Several programmes have a batch number %(number)s.") % {"number": number}
+            )
         return batches[0]
 
     def _body(self, value: str | None, batch: Batch | None) -> Body | None:
@@ -58,9 +63,11 @@ class Command(BaseCommand):
             bodies.filter(pk=int(value)) if value.isdigit() else bodies.filter(name=value)
         )
         if len(matches) != 1:
-            raise CommandError(
-                f"No single body matches {value!r}"
-                + ("" if batch else "; give --batch to choose among batches")
-                + "."
-            )
+            if batch is None:
+                message = _(
+                    "No single body matches %(value)s; give --batch to choose among batches."
+                )
+            else:
+                message = _("No single body matches %(value)s.")
+            raise CommandError(message % {"value": repr(value)})
         return matches[0]
