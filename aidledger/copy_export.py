@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import F, Func, QuerySet
 from django.db.models.fields.related import ForeignObject
@@ -46,15 +47,9 @@ CHUNK_BYTES = 256 * 1024
 MAX_DECIMAL_PLACES = 6
 
 
-def _sql_string(text: str) -> str:
-    """A PostgreSQL escape-string literal of `text` (only used for the trigger characters)."""
-    escaped = text.replace("\\", "\\\\").replace("'", "''")
-    escaped = escaped.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
-    return f"E'{escaped}'"
-
-
-# NUL cannot occur in PostgreSQL text, so it needs no test here.
-_TRIGGERS_SQL = ", ".join(_sql_string(char) for char in FORMULA_TRIGGERS if char != "\0")
+# NUL cannot occur in PostgreSQL text. ascii() of a text is the code of its first character
+# (0 for an empty text): an integer test, much cheaper than comparing left(x, 1).
+_TRIGGER_CODES = ", ".join(str(ord(char)) for char in FORMULA_TRIGGERS if char != "\0")
 
 
 class Neutralised(Func):
@@ -67,10 +62,12 @@ class Neutralised(Func):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
         sql, params = compiler.compile(self.get_source_expressions()[0])
-        params = tuple(params)
-        sql = f"({sql})"
-        case = f"CASE WHEN left({sql}, 1) IN ({_TRIGGERS_SQL}) THEN '''' || {sql} ELSE {sql} END"
-        return f"NULLIF({case}, '')", params * 3
+        sql, params = f"({sql})", tuple(params)
+        case = (
+            f"CASE WHEN ascii({sql}) IN ({_TRIGGER_CODES}) THEN '''' || {sql} "
+            f"ELSE NULLIF({sql}, '') END"
+        )
+        return case, params * 3
 
 
 class Template(Func):
@@ -87,8 +84,23 @@ def money_text(expression: Any) -> Func:
     return Template("((%(expressions)s) * 0.01)::text", expression)
 
 
+class DateText(Func):
+    """A date as ISO text, `date.isoformat()`."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        # Under DateStyle ISO (PostgreSQL's default) a date's own text is YYYY-MM-DD, and
+        # much cheaper than to_char().
+        connection.ensure_connection()
+        if connection.connection.info.parameter_status("DateStyle").startswith("ISO"):
+            return f"({sql})::text", params
+        return f"to_char({sql}, 'YYYY-MM-DD')", params
+
+
 def date_text(expression: Any) -> Func:
-    return Template("to_char(%(expressions)s, 'YYYY-MM-DD')", expression)
+    return DateText(expression)
 
 
 def number_text(expression: Any) -> Func:
@@ -127,7 +139,7 @@ class ChoiceLabel(Func):
             compiler, connection
         )
         case = f"CASE {sql} {' '.join(whens)} ELSE {otherwise} END"
-        return f"NULLIF({case}, '')", (*params, *labels, *other_params)
+        return case, (*params, *labels, *other_params)
 
 
 def _boolean_text(expression: Any) -> Func:
@@ -170,53 +182,77 @@ def field_text(field: models.Field, expression: Any, *, choices: Any = None) -> 
     return None
 
 
-def text_expression(queryset: QuerySet, column: Column) -> Any:
-    """The SQL expression giving `csv_cell(column.value_of(row))`, or None if there is none."""
-    if column.db_text is not None:
-        return column.db_text
-    if callable(column.value):
-        return None
-    steps = column.value.split(".")
+def resolve_path(queryset: QuerySet, path: str) -> tuple[str, Any, str] | None:
+    """What an attribute path ("project.responsible_body") reads: ("field", the model field,
+    ORM lookup), ("relation", the foreign key, lookup) or ("annotation", its output field,
+    name); None for anything else (a property, a reverse or many-to-many relation)."""
+    steps = path.split(".")
     model = queryset.model
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
         lookup = "__".join(steps[: position + 1])
         try:
             field = model._meta.get_field(step)
-        except Exception:
-            field = None
-        if field is None:
+        except FieldDoesNotExist:
             # An annotation of the list's queryset ("disbursed"): only at the top level.
             annotation = queryset.query.annotations.get(step) if position == 0 else None
-            if annotation is None or not last or column.choices is not None:
+            if annotation is None or not last:
                 return None
-            output = annotation.output_field
-            if isinstance(output, MoneyField):
-                return money_text(F(step))
-            if isinstance(output, models.IntegerField) and not isinstance(
-                output, models.BooleanField
-            ):
-                return number_text(F(step))
-            return None
+            return "annotation", annotation.output_field, step
         if not field.concrete or field.many_to_many or field.one_to_many:
             return None
         if isinstance(field, ForeignObject):
             if last:
-                csv_text = getattr(field.related_model, "csv_text", None)
-                if csv_text is None or column.choices is not None:
-                    return None
-                return Neutralised(csv_text(f"{lookup}__"))
+                return "relation", field, lookup
             model = field.related_model
             continue
-        if not last:
-            return None
-        return field_text(field, F(lookup), choices=column.choices)
+        return ("field", field, lookup) if last else None
     return None
 
 
-def copy_statement(queryset: QuerySet, columns: Sequence[Column]) -> tuple[str, tuple] | None:
-    """`COPY (SELECT <one text per column> …) TO STDOUT` of the sorted, filtered rows, and its
-    parameters; None when a column has no SQL text or the query is not a plain SELECT."""
+def text_expression(queryset: QuerySet, column: Column) -> Any:
+    """The SQL expression giving `csv_cell(column.value_of(row))`, or None if there is none."""
+    if column.db_text is not None:
+        return column.db_text
+    if callable(column.value):
+        return None
+    target = resolve_path(queryset, column.value)
+    if target is None:
+        return None
+    kind, field, lookup = target
+    if kind == "field":
+        return field_text(field, F(lookup), choices=column.choices)
+    if column.choices is not None:
+        return None
+    if kind == "relation":
+        csv_text = getattr(field.related_model, "csv_text", None)
+        return None if csv_text is None else Neutralised(csv_text(f"{lookup}__"))
+    if isinstance(field, MoneyField):
+        return money_text(F(lookup))
+    if isinstance(field, models.IntegerField) and not isinstance(field, models.BooleanField):
+        return number_text(F(lookup))
+    return None
+
+
+def value_expression(queryset: QuerySet, column: Column) -> Any:
+    """An ORM expression (any database) that reads `column.value_of(row)` for `values_list()`,
+    before choice labels; None if the column needs the row object. A path that ends on a
+    foreign key reads the related model's `csv_text`, its `__str__` as SQL."""
+    if callable(column.value):
+        return None
+    target = resolve_path(queryset, column.value)
+    if target is None:
+        return None
+    kind, field, lookup = target
+    if kind != "relation":
+        return lookup
+    csv_text = getattr(field.related_model, "csv_text", None)
+    return None if csv_text is None else csv_text(f"{lookup}__")
+
+
+def copy_select(queryset: QuerySet, columns: Sequence[Column]) -> tuple[str, tuple] | None:
+    """`SELECT <one CSV text per column> …` of the sorted, filtered rows, and its parameters;
+    None when a column has no SQL text or the query is not a plain SELECT."""
     if connection.vendor != "postgresql" or len(columns) < 2:
         return None
     query = queryset.query
@@ -233,39 +269,42 @@ def copy_statement(queryset: QuerySet, columns: Sequence[Column]) -> tuple[str, 
     sql, params = compiler.as_sql()
     if len(compiler.select) != len(columns):
         return None  # an ordering Django had to select as well: not our columns only
-    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", tuple(params)
+    return sql, tuple(params)
 
 
 class CopyStream:
-    """The CSV bytes of a COPY statement, `head` (BOM and header) first, in chunks of rows.
+    """The CSV bytes of `COPY (select) TO STDOUT`, `head` (BOM and header) first, in chunks.
 
-    The COPY starts when the stream is made, so an error in the statement is raised in the
-    view and becomes an ordinary error response, before any byte is sent. The cursor stays
-    open while the response streams; `close()` (the response's, when the client has gone)
-    ends the COPY: psycopg cancels it and discards the rest.
+    Made in the view, the stream checks the SELECT there (planned with LIMIT 0), so a broken
+    statement is an ordinary error response. The COPY itself starts when the server asks for
+    the first bytes, after the middleware has used the connection for what it needs (a COPY
+    holds the connection until it ends), and `head` goes out with the first rows, so an
+    error in starting it still comes before any byte. `close()` (the response's, also when
+    the client has gone) ends a COPY under way: psycopg cancels it and discards the rest.
     """
 
-    def __init__(self, statement: str, params: Sequence[Any], *, head: bytes) -> None:
-        self.head = head
-        self._chunks = self._copy(statement, params)
-        next(self._chunks)  # runs up to the first row: the statement is checked now
+    def __init__(self, select: str, params: Sequence[Any], *, head: bytes) -> None:
+        with connection.cursor() as cursor:
+            # `select` is compiled by the ORM; values travel as parameters.
+            cursor.execute(f"SELECT * FROM ({select}) AS export LIMIT 0", params)  # noqa: S608
+        if connection.connection.info.encoding != "utf-8":  # the bytes go out as they come
+            raise RuntimeError("the database connection does not speak UTF-8")
+        self._chunks = self._copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", params, head)
 
     def __iter__(self) -> Iterator[bytes]:
-        yield self.head
-        yield from self._chunks
+        return self._chunks
 
     def close(self) -> None:
         self._chunks.close()
 
     @staticmethod
-    def _copy(statement: str, params: Sequence[Any]) -> Iterator[bytes]:
+    def _copy(statement: str, params: Sequence[Any], head: bytes) -> Iterator[bytes]:
         connection.ensure_connection()
-        raw = connection.connection
-        if raw.info.encoding != "utf-8":  # Django sets UTF8; the bytes go out as they come
-            raise RuntimeError(f"the database connection speaks {raw.info.encoding}, not UTF-8")
         # Client-side binding: COPY takes no server-side parameters.
-        with psycopg.ClientCursor(raw) as cursor, cursor.copy(statement, params) as copy:
-            yield b""
+        with (
+            psycopg.ClientCursor(connection.connection) as cursor,
+            cursor.copy(statement, params) as copy,
+        ):
             # PostgreSQL sends each row as one CopyData message (libpq: "data is always
             # returned one data row at a time"), so every block is one row ending in LF.
             # That LF becomes CRLF; line breaks inside quoted cells stay as they are, as the
@@ -278,8 +317,7 @@ class CopyStream:
                 size += len(row)
                 if size >= CHUNK_BYTES:
                     rows.append(b"")
-                    yield b"\r\n".join(rows)
-                    rows, size = [], 0
-            if rows:
-                rows.append(b"")
-                yield b"\r\n".join(rows)
+                    yield head + b"\r\n".join(rows)
+                    rows, size, head = [], 0, b""
+            rows.append(b"")
+            yield head + b"\r\n".join(rows) if len(rows) > 1 else head

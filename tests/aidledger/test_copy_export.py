@@ -16,12 +16,13 @@ from django.db import connection
 from django.db.models import Value
 from django.test import override_settings
 
-from aidledger.copy_export import money_text
+from aidledger.copy_export import CopyStream, copy_select, money_text
 from aidledger.exports import BOM
 from aidledger.fields import fen_to_yuan
 from aidledger.models import Batch
 from pairings.models import PairingStatus, Unit, UnitKind
 from projects.models import FundingSource, Product, Sale
+from projects.views import DisbursementListView
 from tests.factories import (
     BodyFactory,
     DisbursementFactory,
@@ -265,32 +266,44 @@ def test_money_text_is_str_of_the_decimal_yuan():
 @pytest.mark.postgres
 @on_postgres
 @pytest.mark.django_db(transaction=True)
-def test_closing_a_copy_export_midway_ends_the_copy(client_logged_in, tricky_ledger):
-    """A client that goes away: the response is closed, the COPY ends, the connection works."""
-    with (
-        override_settings(EXPORT_CSV_COPY=True),
-        mock.patch("aidledger.copy_export.CHUNK_BYTES", 1),
-    ):
-        response = client_logged_in.get("/projects/disbursements/export.csv")
-        stream = iter(response.streaming_content)
-        next(stream)  # the header
-        next(stream)  # one row
-        response.close()
+def test_closing_a_copy_export_midway_ends_the_copy(tricky_ledger):
+    """A client that goes away: the stream is closed after one row, the COPY ends and the
+    connection serves the next query."""
+    view = DisbursementListView()
+    queryset = view.get_queryset().order_by(*view.ordering(view.default_sort))
+    with mock.patch("aidledger.copy_export.CHUNK_BYTES", 1):
+        stream = CopyStream(*copy_select(queryset, view.columns), head=b"head\r\n")
+        chunks = iter(stream)
+        assert next(chunks).startswith(b"head\r\n")
+        next(chunks)
+        stream.close()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT count(*) FROM projects_disbursement")
+        assert cursor.fetchone() == (len(TRICKY) + 4,)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_an_export_never_read_leaves_the_connection_free(client_logged_in, tricky_ledger):
+    """The COPY starts only when the server reads the response: until then the middleware
+    and anything else may still query."""
+    response = client_logged_in.get("/projects/disbursements/export.csv")
+    assert response.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM projects_disbursement")
+        assert cursor.fetchone() == (len(TRICKY) + 4,)
 
 
 @pytest.mark.postgres
 @on_postgres
 def test_an_error_in_the_copy_statement_is_an_error_response(client, viewer, tricky_ledger):
-    """The COPY starts in the view: a failing statement is a 500 page, not a cut-off file."""
+    """The view checks the SELECT: a failing statement is a 500 page, not a cut-off file."""
     client.raise_request_exception = False
     client.force_login(viewer)
-    broken = ("COPY (SELECT no_such_column, 1) TO STDOUT", ())
+    broken = ("SELECT no_such_column, 1", ())
     with (
         override_settings(EXPORT_CSV_COPY=True),
-        mock.patch("aidledger.listing.copy_statement", return_value=broken),
+        mock.patch("aidledger.listing.copy_select", return_value=broken),
     ):
         response = client.get("/projects/disbursements/export.csv")
     assert response.status_code == 500
