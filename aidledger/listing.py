@@ -34,6 +34,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from django.views import View
 
+from aidledger.copy_export import CopyStream, copy_select, value_expression
 from aidledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
 from aidledger.fields import yuan
 
@@ -50,6 +51,9 @@ class Column:
     `choices` (a TextChoices class) shows a coded value as its label: 农业 for "agriculture".
     `link` makes the cell a link: True to the row's own page, an attribute path ("project")
     to that related record's page; either through `get_absolute_url()`.
+    `db_text` is an SQL expression (PostgreSQL) that gives the cell's CSV text exactly, for a
+    `value` that is a function; attribute paths get theirs from their field (see
+    aidledger.copy_export). Without it the list's CSV is written by Python.
     """
 
     key: str
@@ -59,6 +63,7 @@ class Column:
     kind: Kind = "text"
     link: bool | str = False
     choices: type[Choices] | None = None
+    db_text: Any = None
 
     def value_of(self, obj: Any) -> Any:
         if callable(self.value):
@@ -271,19 +276,52 @@ class LedgerListView(View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"{self.title}-{stamp}.{extension}"
 
-    def export_rows(self, queryset: QuerySet) -> Iterator[list[Any]]:
+    def export_rows(self, queryset: QuerySet) -> Iterator[Sequence[Any]]:
+        """The cells of each row, read a chunk at a time: plain values (`values_list`) where
+        every column allows it, which is several times faster than building model instances,
+        otherwise from the row objects (and `load_related`)."""
         size = settings.EXPORT_CHUNK_ROWS
+        expressions = [value_expression(queryset, column) for column in self.columns]
+        if None not in expressions and type(self).load_related is LedgerListView.load_related:
+            yield from self._value_rows(queryset, expressions, size)
+            return
         rows = queryset.iterator(chunk_size=size)
         while chunk := list(islice(rows, size)):
             self.load_related(chunk)
             for obj in chunk:
                 yield [column.value_of(obj) for column in self.columns]
 
+    def _value_rows(
+        self, queryset: QuerySet, expressions: list[Any], size: int
+    ) -> Iterator[Sequence[Any]]:
+        labelled = [
+            (index, column.choices)
+            for index, column in enumerate(self.columns)
+            if column.choices is not None
+        ]
+        values = queryset.values_list(*expressions).iterator(chunk_size=size)
+        if not labelled:
+            yield from values
+            return
+        for row in values:
+            cells = list(row)
+            for index, choices in labelled:
+                if cells[index] not in (None, ""):
+                    cells[index] = choices(cells[index]).label
+            yield cells
+
     def export_csv(self, queryset: QuerySet) -> HttpResponseBase:
+        """The CSV: written by PostgreSQL (COPY) where every column has an SQL text and
+        EXPORT_CSV_COPY is on, otherwise by Python; both give the same bytes."""
         header = [capfirst(column.label) for column in self.columns]
-        chunks = csv_chunks(
-            header, self.export_rows(queryset), chunk_rows=settings.EXPORT_CHUNK_ROWS
-        )
+        select = copy_select(queryset, self.columns) if settings.EXPORT_CSV_COPY else None
+        if select is not None:
+            head = "".join(csv_chunks(header, (), chunk_rows=1)).encode()
+            chunks: Any = CopyStream(*select, head=head)
+        else:
+            chunks = csv_chunks(
+                header, self.export_rows(queryset), chunk_rows=settings.EXPORT_CHUNK_ROWS
+            )
         return csv_response(self.export_filename(), chunks)
 
     def export_xlsx(

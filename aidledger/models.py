@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aidledger.copy_export import joined_text
 from aidledger.history import LedgerHistory
 
 END_NOT_BEFORE_START = _("The end date cannot be before the start date.")
@@ -174,6 +175,12 @@ class Body(models.Model):
         # Every batch has a 产业扶持组: the batch makes the name unambiguous in choice lists.
         # Querysets that list bodies select_related("batch").
         return f"{self.batch.name} · {self.name}"
+
+    @classmethod
+    def csv_text(cls, prefix: str = "") -> Func:
+        """`str()` of the body at the lookup `prefix` ("project__responsible_body__") as SQL,
+        for CSV exports written by the database (aidledger.copy_export)."""
+        return joined_text(F(f"{prefix}batch__name"), F(f"{prefix}name"), separator=" · ")
 
     def clean(self) -> None:
         super().clean()

@@ -276,6 +276,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
 EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
+# On PostgreSQL, CSV exports are written by the database (COPY) where every column allows it.
+EXPORT_CSV_COPY = env_bool("EXPORT_CSV_COPY", True)
 
 # Imports (aidledger/imports.py): larger files are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)

@@ -7,7 +7,11 @@ Ledgers: members (with their roles), exchanges (with their pairings), disburseme
 project and funding line).
 
 Works on a scratch database it creates and removes (a temporary SQLite file by default, or a
-fresh database on the PostgreSQL server of --database-url), never on your ledger. The export
+fresh database on the PostgreSQL server of --database-url, named as in that URL, or
+aidledger_bench), never on your ledger. On PostgreSQL the CSV is measured three ways: the
+endpoint as configured (COPY where the list allows it), the endpoint's Python path
+(EXPORT_CSV_COPY=0), and a raw `COPY (SELECT <the same columns, untransformed>) TO STDOUT`
+read through psycopg, the physical limit. The export
 runs in a process of its own so its peak RSS is the export's, not the data generation's.
 Not a test: numbers depend on the machine; compare runs at different sizes to see that
 memory stays flat while time grows with the rows.
@@ -194,7 +198,12 @@ def export(ledger: str, fmt: str) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    user = get_user_model().objects.create_user("bench", password=None)
+    from django.contrib.auth.models import Group
+
+    from aidledger import permissions
+
+    user, _created = get_user_model().objects.get_or_create(username="bench")
+    user.groups.add(Group.objects.get(name=permissions.VIEWER))  # a viewer may export
     client = Client()
     client.force_login(user)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -222,13 +231,69 @@ def export(ledger: str, fmt: str) -> None:
     )
 
 
+LIST_VIEWS = {
+    "members": "aidledger.views.MemberListView",
+    "exchanges": "pairings.views.ExchangeListView",
+    "disbursements": "projects.views.DisbursementListView",
+}
+
+
+def raw_copy(ledger: str) -> None:
+    """COPY of the list's columns as stored (no labels, no neutralisation), same rows and
+    order, every block read through psycopg: what PostgreSQL and the driver alone cost."""
+    from importlib import import_module
+
+    import psycopg
+    from django.db import connection
+    from django.db.models import F
+
+    module, name = LIST_VIEWS[ledger].rsplit(".", 1)
+    view = getattr(import_module(module), name)()
+    queryset = view.get_queryset().order_by(*view.ordering(view.default_sort))
+    columns = {}
+    for index, column in enumerate(view.columns):
+        if callable(column.value):
+            if column.db_text is None:
+                print(f"raw COPY: column {column.key} has no SQL; left out")
+                continue
+            columns[f"c{index}"] = column.db_text
+            continue
+        lookup = column.value.replace(".", "__")
+        field = queryset.model._meta
+        target = None
+        for step in column.value.split("."):
+            target = field.get_field(step)
+            field = target.related_model._meta if target.is_relation else None
+        if target.is_relation:
+            columns[f"c{index}"] = target.related_model.csv_text(f"{lookup}__")
+        else:
+            columns[f"c{index}"] = F(lookup)
+    sql, params = queryset.values(**columns).query.sql_with_params()
+    connection.ensure_connection()
+    started = time.perf_counter()
+    rows = size = 0
+    with (
+        psycopg.ClientCursor(connection.connection) as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+    ):
+        for block in copy:
+            rows += 1
+            size += len(block)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"raw COPY: {rows} rows, {size / 1e6:.1f} MB in {elapsed:.2f} s = "
+        f"{rows / elapsed:,.0f} rows/s; peak RSS {peak / 1024:.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", choices=sorted(GENERATORS), default="members")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--database-url", default="", help="a PostgreSQL server URL")
-    parser.add_argument("--phase", choices=["generate", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["generate", "export", "raw"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -236,6 +301,8 @@ def main() -> None:
         setup_django(args.url)
         if args.phase == "generate":
             generate(args.ledger, args.rows)
+        elif args.phase == "raw":
+            raw_copy(args.ledger)
         else:
             export(args.ledger, args.format)
         return
@@ -243,22 +310,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         if args.database_url:
             parts = urlsplit(args.database_url)
-            url = urlunsplit(parts._replace(path="/aidledger_bench"))
+            name = parts.path.strip("/")
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name == "postgres":
+                name = "aidledger_bench"
+            url = urlunsplit(parts._replace(path=f"/{name}"))
             admin = urlunsplit(parts._replace(path="/postgres"))
-            subprocess.run(
-                ["psql", admin, "-qc", "DROP DATABASE IF EXISTS aidledger_bench"], check=True
-            )
-            subprocess.run(["psql", admin, "-qc", "CREATE DATABASE aidledger_bench"], check=True)
+            subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+            subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
         else:
             url = f"sqlite:///{scratch}/bench.sqlite3"
         try:
-            for phase in ("generate", "export"):
-                command = [sys.executable, __file__, "--phase", phase, "--url", url]
-                options = ["--ledger", args.ledger, "--rows", str(args.rows)]
-                subprocess.run([*command, *options, "--format", args.format], check=True)
+            options = ["--url", url, "--ledger", args.ledger, "--rows", str(args.rows)]
+            options += ["--format", args.format]
+            phases = [("generate", {}), ("export", {})]
+            if args.database_url and args.format == "csv":
+                phases += [("export", {"EXPORT_CSV_COPY": "0"}), ("raw", {})]
+            for phase, env in phases:
+                if env:
+                    print(" ".join(f"{key}={value}" for key, value in env.items()), end=": ")
+                    sys.stdout.flush()
+                command = [sys.executable, __file__, "--phase", phase, *options]
+                subprocess.run(command, check=True, env={**os.environ, **env})
         finally:
             if args.database_url:
-                subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS aidledger_bench"])
+                subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"])
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """The money ledger's review pages: six lists with CSV export, and a project's page."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aidledger.copy_export import Template
 from aidledger.fields import money_difference, money_sum
 from aidledger.listing import Column, LedgerListView, Total
 from aidledger.records import Field, RecordDetailView
@@ -214,7 +215,13 @@ class SaleListView(LedgerListView):
     default_sort = "-period"
     totals = (Total("amount", _("amount of sales"), money_sum("amount")),)
     columns = (
-        Column("period", _("month"), lambda s: s.period.strftime("%Y-%m"), sort="period"),
+        Column(
+            "period",
+            _("month"),
+            lambda s: s.period.strftime("%Y-%m"),
+            sort="period",
+            db_text=Template("to_char(%(expressions)s, 'YYYY-MM')", F("period")),
+        ),
         Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),
         Column("operator", _("operator"), "outlet.operator"),
         Column("product", _("product"), "product", sort="product", choices=Product, link=True),
