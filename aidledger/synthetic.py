@@ -461,10 +461,23 @@ class Units:
 class ProgrammeLedger:
     """Builds every row of one programme into `tables` (one Table per model)."""
 
-    def __init__(self, *, dice: Dice, tables: dict, programme: dict, years: int, used: dict):
+    def __init__(
+        self, *, dice: Dice, tables: dict, programme: dict, years: int, used: dict, size: float
+    ):
         self.dice = dice
         self.tables = tables
         self.years = years
+        # Rows per year of the big tables; `size` shrinks them for tests.
+        self.per_year = {
+            name: max(1, round(count * size))
+            for name, count in [
+                ("exchanges", EXCHANGES_PER_YEAR),
+                ("projects", PROJECTS_PER_YEAR),
+                ("pairings", PAIRINGS_PER_YEAR),
+                ("units", UNITS_PER_SIDE_PER_YEAR),
+                ("leads", LEADS_PER_YEAR),
+            ]
+        }
         self.first_year = FIRST_YEAR
         self.last_day = D(FIRST_YEAR + years - 1, 12, 31)
         self.helper_place = programme["helper_place"]
@@ -497,8 +510,8 @@ class ProgrammeLedger:
     def build_team(self) -> Team:
         tables, team = self.tables, Team()
         starts = [D(FIRST_YEAR, 1, 15)]
-        while True:  # terms of about two years, changing over in July
-            following = D(starts[-1].year + 2 - (starts[-1].month > 6), 7, 1)
+        while True:  # the first team until July of the next year, then two-year terms
+            following = D(starts[-1].year + (1 if starts[-1].month <= 6 else 2), 7, 1)
             if following > self.last_day:
                 break
             starts.append(following)
@@ -593,7 +606,7 @@ class ProgrammeLedger:
         def town() -> str:
             return dice.choice(TOWNS)
 
-        for _number in range(UNITS_PER_SIDE_PER_YEAR * self.years):
+        for _number in range(max(8, self.per_year["units"] * self.years)):
             kind = dice.weighted(shares)
             area = place
             if kind == UnitKind.DEPARTMENT:
@@ -643,7 +656,7 @@ class ProgrammeLedger:
         active: set[tuple[int, int]] = set()
         for year_index in range(self.years):
             year = self.first_year + year_index
-            for number in range(PAIRINGS_PER_YEAR):
+            for number in range(self.per_year["pairings"]):
                 kind = dice.weighted(helper_shares)
                 _share, helped_kinds, agreement, groups = UNIT_KINDS[kind]
                 helped_kinds = [k for k in helped_kinds if k in self.helped_units.ids] or list(
@@ -654,8 +667,10 @@ class ProgrammeLedger:
                     helped = dice.choice(self.helped_units.ids[dice.choice(helped_kinds)])
                     if (helper, helped) not in active:
                         break
-                # Most pairings are signed in the first months of the year.
-                signed = dice.working_day(year, end=D(year, 6, 30) if number % 4 else None)
+                # Most pairings are signed early in the year; in the programme's first year,
+                # most in its first quarter, as the teams arrive.
+                spring = D(year, 3, 31) if year_index == 0 else D(year, 6, 30)
+                signed = dice.working_day(year, end=spring if number % 4 else None)
                 ended = None
                 if dice.random() < 0.12:
                     ended = dice.date_between(signed + 90 * DAY, self.last_day)
@@ -693,11 +708,17 @@ class ProgrammeLedger:
             candidates = self.pairings_by_year.get(year, [])
             if not candidates:
                 continue
-            for _number in range(EXCHANGES_PER_YEAR):
-                pairing_id, kind, signed, ended, helper, helped, group = self.pairings[
-                    dice.choice(candidates)
-                ]
-                day = dice.working_day(year, start=signed, end=ended)
+            for _number in range(self.per_year["exchanges"]):
+                # The day first, so exchanges follow the working months; then a pairing that
+                # was in force that day (its own dates win if a few draws find none).
+                day = dice.working_day(year)
+                for _attempt in range(6):
+                    pairing = self.pairings[dice.choice(candidates)]
+                    if pairing[2] <= day and (pairing[3] is None or day <= pairing[3]):
+                        break
+                else:
+                    day = dice.working_day(year, start=pairing[2], end=pairing[3])
+                pairing_id, kind, _signed, _ended, helper, helped, group = pairing
                 exchange_kind = dice.choice(EXCHANGE_KINDS[kind])
                 batch = team.batch_at(day)
                 lead = 2 + group if dice.random() < 0.95 else COMMAND_POST
@@ -771,8 +792,9 @@ class ProgrammeLedger:
         town_names = self.helped_units.names
         for year_index in range(self.years):
             year = self.first_year + year_index
-            shares = STATUS_SHARES["late" if year_index == self.years - 1 else "early"]
-            for number in range(1, PROJECTS_PER_YEAR + 1):
+            late = year_index == self.years - 1 and self.years > 1
+            shares = STATUS_SHARES["late" if late else "early"]
+            for number in range(1, self.per_year["projects"] + 1):
                 sector = dice.weighted(SECTOR_SHARES)
                 prefix, group, names, implementers = SECTORS[sector]
                 status = dice.weighted(shares)
@@ -818,7 +840,7 @@ class ProgrammeLedger:
             if status == ProjectStatus.PLANNED:
                 payments: list[int] = []
             else:
-                count = 1 + int(dice.expovariate(1 / (7.0 if status != "suspended" else 2.0)))
+                count = 1 + int(dice.expovariate(1 / (6.6 if status != "suspended" else 2.0)))
                 payments = [dice.fen(median_yuan=40000, sigma=1.25) for _ in range(count)]
             paid = sum(payments)
             if paid:
@@ -886,7 +908,7 @@ class ProgrammeLedger:
         segments = self.used["segments"]
         for year_index in range(self.years):
             year = self.first_year + year_index
-            for _number in range(LEADS_PER_YEAR):
+            for _number in range(self.per_year["leads"]):
                 industry = dice.choice(list(COMPANY_KINDS))
                 city = dice.choice(LEAD_CITIES)
                 company = (
@@ -1010,9 +1032,12 @@ def generate(
     programmes: int,
     years: int,
     seed: int = 1,
+    size: float = 1.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[type[models.Model], int]:
     """Write `programmes` new programmes of `years` years each; return rows written per model.
+
+    `size` scales the rows per programme-year (1.0: about 4,000 exchanges); tests use less.
 
     One transaction: an error leaves the database as it was. No change-history rows.
     """
@@ -1029,12 +1054,19 @@ def generate(
                 programme=programme,
                 years=years,
                 used=used,
+                size=size,
             )
             ledger.build()
             for model in MODELS:
                 counts[model] += len(tables[model].rows)
                 next_ids[model] = tables[model].next_id
                 _write(tables[model])
+            if connection.vendor == "postgresql":
+                # Check this programme's foreign keys now, not all at commit: PostgreSQL
+                # queues deferred checks in memory, millions of them at the top setting.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             if progress:
                 progress(position + 1, programmes)
         with connection.cursor() as cursor:

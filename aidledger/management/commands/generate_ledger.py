@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger.synthetic import generate
+from aidledger.synthetic import FIRST_YEAR, generate
 
 
 class Command(BaseCommand):
@@ -32,6 +32,11 @@ class Command(BaseCommand):
             raise CommandError(_("--programmes must be at least 1."))
         if years < 1:
             raise CommandError(_("--years must be at least 1."))
+        if FIRST_YEAR + years - 1 > 2100:  # funding lines' years end there (a constraint)
+            raise CommandError(
+                _("--years must be at most %(most)s: the ledger's years end in 2100.")
+                % {"most": 2100 - FIRST_YEAR + 1}
+            )
         self.verbosity = options["verbosity"]
         started = time.monotonic()
         counts = generate(
