@@ -27,6 +27,8 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime
+import functools
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -379,11 +381,22 @@ def _write(table: Table) -> None:
 # Random helpers ------------------------------------------------------------------------------
 
 
+MONTHS = list(range(1, 13))
+MONTH_CUMULATIVE = list(itertools.accumulate(MONTH_WEIGHTS))
+
+
+@functools.cache
+def _cumulative(shares: tuple) -> tuple[list, list]:
+    return [key for key, _share in shares], list(itertools.accumulate(s for _k, s in shares))
+
+
 class Dice(random.Random):
     """random.Random with the few draws the generator needs."""
 
     def weighted(self, shares: dict) -> Any:
-        return self.choices(list(shares), weights=list(shares.values()))[0]
+        """A key of `shares` drawn in proportion to its value."""
+        keys, cumulative = _cumulative(tuple(shares.items()))
+        return self.choices(keys, cum_weights=cumulative)[0]
 
     def person(self) -> str:
         given = self.choice(GIVEN) + (self.choice(GIVEN) if self.random() < 0.7 else "")
@@ -402,7 +415,7 @@ class Dice(random.Random):
             return low
         day = low
         for _attempt in range(8):
-            month = self.choices(range(1, 13), weights=MONTH_WEIGHTS)[0]
+            month = self.choices(MONTHS, cum_weights=MONTH_CUMULATIVE)[0]
             day = D(year, month, self.randint(1, calendar.monthrange(year, month)[1]))
             if not low <= day <= high:
                 day = self.date_between(low, high)
@@ -989,23 +1002,26 @@ class ProgrammeLedger:
 
 
 def _next_ids() -> dict[type[models.Model], int]:
-    return {
-        model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-        for model in [*MODELS, Segment]
-    }
+    return {model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 for model in MODELS}
 
 
 def _ensure_segments() -> dict[str, list[int]]:
     """The segments (a managed list shared by all programmes): the demo's twelve, created
     one by one (with their history) when missing."""
     position = Segment.objects.aggregate(top=Max("position"))["top"] or 0
+    # Explicit ids, like every synthetic row: a sequence does not roll back with a failed run,
+    # and the same seed must give the same ids.
+    next_id = (Segment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     by_industry: dict[str, list[int]] = {}
     for industry, names in SEGMENTS:
         for name in names:
             segment = Segment.objects.filter(name=name).first()
             if segment is None:
                 position += 1
-                segment = Segment.objects.create(name=name, industry=industry, position=position)
+                segment = Segment.objects.create(
+                    pk=next_id, name=name, industry=industry, position=position
+                )
+                next_id += 1
             by_industry.setdefault(segment.industry, []).append(segment.pk)
     return by_industry
 
@@ -1070,7 +1086,7 @@ def generate(
             if progress:
                 progress(position + 1, programmes)
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), MODELS):
+            for statement in connection.ops.sequence_reset_sql(no_style(), [*MODELS, Segment]):
                 cursor.execute(statement)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

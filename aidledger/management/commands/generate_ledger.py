@@ -3,28 +3,28 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aidledger.synthetic import FIRST_YEAR, generate
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Write a synthetic ledger for measuring speed: N new programmes of Y years each, with "
-        "their teams, pairings, exchanges, projects, money, leads and sales (about 4,000 "
-        "exchanges and 4,000 disbursements per programme-year). Same seed, same rows."
-    )
+    @property
+    def help(self) -> str:
+        # Translated when asked (argparse needs a real str, not a lazy one).
+        return _(
+            "Write a synthetic ledger for measuring speed: N new programmes of Y years each, "
+            "with their teams, pairings, exchanges, projects, money, leads and sales (about "
+            "4,000 exchanges and 4,000 disbursements per programme-year). Same seed, same rows."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--programmes", type=int, required=True, help=gettext_lazy("Number of programmes.")
+            "--programmes", type=int, required=True, help=_("Number of programmes.")
         )
         parser.add_argument(
-            "--years", type=int, required=True, help=gettext_lazy("Years each programme runs.")
+            "--years", type=int, required=True, help=_("Years each programme runs.")
         )
-        parser.add_argument(
-            "--seed", type=int, default=1, help=gettext_lazy("Seed of the random choices.")
-        )
+        parser.add_argument("--seed", type=int, default=1, help=_("Seed of the random choices."))
 
     def handle(self, *args, **options) -> None:
         programmes, years = options["programmes"], options["years"]
