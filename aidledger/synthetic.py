@@ -7,7 +7,7 @@ sides, pairings, exchanges with their pairing links, mentorships) and the money 
 Per programme-year: about 4,000 exchanges, 4,000 disbursements, 400 projects, 200 pairings.
 
 How it is written, and why:
-- Rows are plain tuples in column order, made one programme at a time (so memory holds one
+- Rows are plain lists of column values, made one programme at a time (so memory holds one
   programme, never the whole ledger) and written table by table: `COPY … FROM STDIN` on
   PostgreSQL, chunked `executemany` on SQLite. Ids are explicit, after each table's current
   largest id, so the ledger can sit beside existing data (the demo); PostgreSQL's sequences
@@ -315,7 +315,7 @@ REQUIRED = object()
 
 
 class Table:
-    """The rows of one model for one programme, as tuples in the model's column order.
+    """The rows of one model for one programme, as lists in the model's column order.
 
     `add(**values)` gives the row the next id and fills what is not given with the field's
     default, None (nullable) or "" (blank text); a required field left out is a bug here.
