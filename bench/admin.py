@@ -10,16 +10,23 @@ for annotated columns. Nothing here is registered on the product's admin.
 from django.contrib import admin
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from pairings import selectors as pairing_selectors
 from pairings.models import Exchange, Pairing
+from pairings.views import ExchangeListView, PairingListView
 from projects import selectors as project_selectors
+from projects.filters import LeadFilter
 from projects.models import STAGES, Disbursement, InvestmentLead, Project
+from projects.views import DisbursementListView, LeadListView, ProjectListView
 
 PAGE_ROWS = 100  # the bench's list pages ask for ?per_page=100
 
 site = admin.AdminSite(name="bench_admin")
+
+
+def label(view, key: str):
+    """A column's heading on the ledger's list: the admin's twin column carries the same."""
+    return next(column.label for column in view.columns if column.key == key)
 
 
 class TunedAdmin(admin.ModelAdmin):
@@ -51,15 +58,15 @@ class ExchangeAdmin(TunedAdmin):
         pairings = Pairing.objects.select_related("helper", "helped")
         return super().get_queryset(request).prefetch_related(Prefetch("pairings", pairings))
 
-    @admin.display(description=_("pairings"))
+    @admin.display(description=label(ExchangeListView, "pairings"))
     def pairing_names(self, exchange: Exchange) -> str:
         return "; ".join(str(pairing) for pairing in exchange.pairings.all())
 
-    @admin.display(description=_("lead body"))
+    @admin.display(description=label(ExchangeListView, "lead_body"))
     def lead_body_name(self, exchange: Exchange) -> str:
         return exchange.lead_body.name
 
-    @admin.display(description=_("batch"))
+    @admin.display(description=label(ExchangeListView, "batch"))
     def batch_name(self, exchange: Exchange) -> str:
         return exchange.lead_body.batch.name
 
@@ -82,23 +89,23 @@ class DisbursementAdmin(TunedAdmin):
     list_select_related = ["project__responsible_body__batch", "funding"]
     ordering = ["-paid_on", "-pk"]
 
-    @admin.display(description=_("project code"))
+    @admin.display(description=label(DisbursementListView, "project_code"))
     def project_code(self, disbursement: Disbursement) -> str:
         return disbursement.project.code
 
-    @admin.display(description=_("project"))
+    @admin.display(description=label(DisbursementListView, "project"))
     def project_name(self, disbursement: Disbursement) -> str:
         return disbursement.project.name
 
-    @admin.display(description=_("source"))
+    @admin.display(description=label(DisbursementListView, "source"))
     def source(self, disbursement: Disbursement) -> str:
         return disbursement.funding.get_source_display()
 
-    @admin.display(description=_("year"))
+    @admin.display(description=label(DisbursementListView, "year"))
     def year(self, disbursement: Disbursement) -> int:
         return disbursement.funding.year
 
-    @admin.display(description=_("responsible body"))
+    @admin.display(description=label(DisbursementListView, "body"))
     def body(self, disbursement: Disbursement) -> str:
         return str(disbursement.project.responsible_body)
 
@@ -127,23 +134,23 @@ class ProjectAdmin(TunedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return project_selectors.project_list()  # planned, disbursed, remaining per project
 
-    @admin.display(description=_("township"))
+    @admin.display(description=label(ProjectListView, "township"))
     def township_name(self, project: Project) -> str:
         return project.township.name if project.township else ""
 
-    @admin.display(description=_("planned (yuan)"))
+    @admin.display(description=label(ProjectListView, "planned"))
     def planned(self, project: Project):
         return project.planned
 
-    @admin.display(description=_("disbursed (yuan)"))
+    @admin.display(description=label(ProjectListView, "disbursed"))
     def disbursed(self, project: Project):
         return project.disbursed
 
-    @admin.display(description=_("remaining (yuan)"))
+    @admin.display(description=label(ProjectListView, "remaining"))
     def remaining(self, project: Project):
         return project.remaining
 
-    @admin.display(description=_("execution rate (%)"))
+    @admin.display(description=label(ProjectListView, "rate"))
     def rate(self, project: Project):
         return project_selectors.execution_rate(project.planned, project.disbursed)
 
@@ -170,23 +177,23 @@ class PairingAdmin(TunedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pairing]:
         return pairing_selectors.pairing_list()  # with exchange_count
 
-    @admin.display(description=_("helper unit"))
+    @admin.display(description=label(PairingListView, "helper"))
     def helper_name(self, pairing: Pairing) -> str:
         return pairing.helper.name
 
-    @admin.display(description=_("helped unit"))
+    @admin.display(description=label(PairingListView, "helped"))
     def helped_name(self, pairing: Pairing) -> str:
         return pairing.helped.name
 
-    @admin.display(description=_("responsible working group"))
+    @admin.display(description=label(PairingListView, "body"))
     def body_name(self, pairing: Pairing) -> str:
         return pairing.responsible_body.name
 
-    @admin.display(description=_("batch"))
+    @admin.display(description=label(PairingListView, "batch"))
     def batch_name(self, pairing: Pairing) -> str:
         return pairing.responsible_body.batch.name
 
-    @admin.display(description=_("exchanges"))
+    @admin.display(description=label(PairingListView, "exchanges"))
     def exchange_count(self, pairing: Pairing) -> int:
         return pairing.exchange_count
 
@@ -194,7 +201,7 @@ class PairingAdmin(TunedAdmin):
 class ReachedStageFilter(admin.SimpleListFilter):
     """The leads list's "reached stage": the stage's date is set."""
 
-    title = _("reached stage")
+    title = LeadFilter.base_filters["stage"].label
     parameter_name = "stage"
 
     def lookups(self, request, model_admin):
@@ -225,10 +232,10 @@ class LeadAdmin(TunedAdmin):
     list_select_related = ["segment", "follower_body__batch", "follower"]
     ordering = ["company", "pk"]
 
-    @admin.display(description=_("segment"))
+    @admin.display(description=label(LeadListView, "segment"))
     def segment_name(self, lead: InvestmentLead) -> str:
         return lead.segment.name if lead.segment else ""
 
-    @admin.display(description=_("followed by member"))
+    @admin.display(description=label(LeadListView, "follower"))
     def follower_name(self, lead: InvestmentLead) -> str:
         return lead.follower.name if lead.follower else ""
