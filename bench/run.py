@@ -182,10 +182,15 @@ def throughput(env: dict[str, str], args, setup: dict, page: str, log: Path) -> 
                 results[key] = load(
                     port, path, cookie, clients=args.load_clients, seconds=args.load_seconds
                 )
-            return results
+        except BaseException:
+            sys.stderr.write(log.read_text() if log.exists() else "")
+            raise
         finally:
             server.terminate()
             server.wait(timeout=30)
+    if any(result["errors"] for result in results.values()):
+        sys.stderr.write("gunicorn's log, for the errors under load:\n" + log.read_text()[-5000:])
+    return results
 
 
 # One database --------------------------------------------------------------------------------
