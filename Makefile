@@ -9,7 +9,7 @@ PORT ?= 8000
 # gunicorn worker processes for `make serve` (the usual variable name on hosting platforms).
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve setup test lint format messages messages-check ci clean
+.PHONY: run serve setup test lint format messages messages-check ci clean bench
 
 # The venv is rebuilt when the dependency lists change; the stamp records that it is complete.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -64,6 +64,27 @@ messages-check: $(VENV)/.installed
 
 ci:
 	bash .ci/run
+
+# The benchmark (README "Benchmark"): scratch databases at these scales, never your ledger.
+# PostgreSQL runs when BENCH_DATABASE_URL names a server (or DATABASE_URL is a postgres one);
+# BENCH_ARGS passes more options to bench/run.py (--keep, --seed, --load-seconds, …).
+PROGRAMMES ?= 10
+YEARS ?= 5
+SQLITE_PROGRAMMES ?= 2
+SQLITE_YEARS ?= 2
+SEED ?= 1
+BENCH_DATABASE_URL ?= $(filter postgres%,$(DATABASE_URL))
+BENCH_ARGS ?=
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet --constraint requirements.lock --editable ".[dev,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) bench/run.py --database-url "$(BENCH_DATABASE_URL)" \
+		--programmes $(PROGRAMMES) --years $(YEARS) \
+		--sqlite-programmes $(SQLITE_PROGRAMMES) --sqlite-years $(SQLITE_YEARS) \
+		--seed $(SEED) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
