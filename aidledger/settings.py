@@ -275,6 +275,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Lists and exports (aidledger/listing.py).
 LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
+# A list without totals counts its filtered rows up to this many, then says "10,000+ rows":
+# an exact COUNT(*) over millions of rows would cost more than the page itself.
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000, minimum=1)
 EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 
 # Imports (aidledger/imports.py): larger files are refused before they are read.
