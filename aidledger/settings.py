@@ -277,6 +277,10 @@ LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
 # A list without totals counts its filtered rows up to this many, then says "10,000+ rows":
 # an exact COUNT(*) over millions of rows would cost more than the page itself.
+# A filter over records offers a <select> of at most this many, a search box beyond
+# (aidledger.lookups), which shows the first LOOKUP_RESULTS matches.
+LOOKUP_SELECT_LIMIT = 50
+LOOKUP_RESULTS = 20
 LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000, minimum=1)
 EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 
