@@ -124,6 +124,11 @@ class ListPage:
     has_next: bool
 
     @property
+    def paginator(self) -> ListPage:
+        """Django's `Page` gives its list's length as `page.paginator.count`: so does this."""
+        return self
+
+    @property
     def count_display(self) -> str:
         return f"{self.count:,}"
 
@@ -184,6 +189,8 @@ class LedgerListView(View):
     columns: ClassVar[Sequence[Column]]
     default_sort: ClassVar[str]
     totals: ClassVar[Sequence[Total]] = ()
+    # How many queries `compute_totals` runs (one aggregate, unless a list overrides it).
+    totals_queries: ClassVar[int] = 1
     url_name = ""
     template_name = "aidledger/ledger_list.html"
     export: Literal["", "csv", "xlsx"] = ""
@@ -279,7 +286,8 @@ class LedgerListView(View):
             return [], None
         # Prefixed keys: an aggregate may not share its name with an annotation it sums.
         values = rows.order_by().aggregate(
-            total__row_count__=Count("pk"),
+            # COUNT(*), not of the key: an index that covers the totals then answers alone.
+            total__row_count__=Count("*"),
             **{f"total__{total.key}": total.expression for total in self.totals},
         )
         totals = [(total, values[f"total__{total.key}"]) for total in self.totals]
