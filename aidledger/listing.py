@@ -33,6 +33,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from django.views import View
@@ -366,11 +368,18 @@ class LedgerListView(View):
         table = [
             (obj, [(column, column.value_of(obj)) for column in self.columns]) for obj in objects
         ]
+        # The rows as HTML, built here: the template's loop over every cell of 100–200 rows
+        # was most of a page's time.
+        rows_html = [
+            SafeString("".join(cell_html(column, obj, value) for column, value in cells))
+            for obj, cells in table
+        ]
         context = {
             "title": self.title,
             "filterset": filterset,
             "headers": self.headers(sort),
             "table": table,
+            "rows_html": rows_html,
             "page": page,
             "page_size": page_size,
             "page_sizes": settings.LIST_PAGE_SIZES,
@@ -439,6 +448,27 @@ class LedgerListView(View):
             rows=self.export_rows(queryset),
         )
         return xlsx_response(self.export_filename("xlsx"), workbook)
+
+
+def cell_html(column: Column, obj: Any, value: Any) -> SafeString:
+    """One `<td>` of a list's table: the value as `display` shows it, linked, listed or clamped
+    as the column's kind says; everything escaped."""
+    classes = f"col-{column.key} kind-{column.kind}" + (" link-cell" if column.link else "")
+    if column.link:
+        url = column.url_of(obj)
+        shown = display(value, column.kind)
+        content = format_html('<a href="{}">{}</a>', url, shown) if url else shown
+    elif column.kind == "list":
+        items = list(value or ())
+        content = format_html_join("", "<div>{}</div>", ((item,) for item in items)) or "—"
+    elif column.kind == "longtext":
+        title = "" if value is None else value
+        content = format_html(
+            '<div class="clamp" title="{}">{}</div>', title, display(value, column.kind)
+        )
+    else:
+        content = display(value, column.kind)
+    return format_html('<td class="{}">{}</td>', classes, content)
 
 
 def applied_filters(filterset: django_filters.FilterSet) -> list[tuple[str, str]]:
