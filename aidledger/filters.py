@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger import history
+from aidledger.lookups import LookupFilter
 from aidledger.models import Batch, Body, Member, MemberRole
 from pairings.models import Mentorship
 from pairings.selectors import mentorship_started_by
@@ -82,11 +83,19 @@ class MemberFilter(django_filters.FilterSet):
         placeholder=_("name, unit or post"),
         fields=("name", "home_unit", "home_post", "posting_unit", "posting_post"),
     )
-    batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=batches(), field_name="batch", empty_label=_("All")
+    batch = LookupFilter(
+        lookup="batch",
+        label=_("batch"),
+        queryset=batches(),
+        field_name="batch",
+        empty_label=_("All"),
     )
-    body = django_filters.ModelChoiceFilter(
-        label=_("body"), queryset=bodies(), method="filter_body", empty_label=_("All")
+    body = LookupFilter(
+        lookup="body",
+        label=_("body"),
+        queryset=bodies(),
+        method="filter_body",
+        empty_label=_("All"),
     )
     role = django_filters.ChoiceFilter(
         label=_("role"),
@@ -141,7 +150,8 @@ class ChangeFilter(django_filters.FilterSet):
     model = django_filters.ChoiceFilter(
         label=_("record type"), choices=history.model_choices, empty_label=_("All")
     )
-    user = django_filters.ModelChoiceFilter(
+    user = LookupFilter(
+        lookup="user",
         label=_("changed by"),
         queryset=get_user_model().objects.order_by("username"),
         empty_label=_("All"),

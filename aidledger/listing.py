@@ -9,6 +9,10 @@ filters and sort included. `LedgerListView.urls()` gives the three URLs: `<route
 above its table.
 A list may also declare `totals`: figures over all the filtered rows (sums of money, counts),
 computed by the database in one aggregate query and shown above the table.
+
+A page never counts a huge filtered set exactly just to draw its pager: a list with totals
+gets its exact row count from the same aggregate as the totals; a list without counts at most
+`LIST_COUNT_LIMIT` + 1 rows and says "10,000+ rows" beyond that (`ListPage`).
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from typing import Any, ClassVar, Literal
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Choices, QuerySet
+from django.db.models import Choices, Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from django.views import View
@@ -110,6 +115,73 @@ class Total:
 
 
 @dataclass(frozen=True)
+class ListPage:
+    """One page of a list, and what the list knows of its length.
+
+    `count` is exact when `count_exact`; otherwise more than `count` rows match (the list
+    stopped counting there) and the last page is unknown, so the pager offers the next page
+    while there is one. The attribute names follow Django's `Page`.
+    """
+
+    object_list: list[Any]
+    number: int
+    page_size: int
+    count: int
+    count_exact: bool
+    has_next: bool
+
+    @property
+    def paginator(self) -> ListPage:
+        """Django's `Page` gives its list's length as `page.paginator.count`: so does this."""
+        return self
+
+    @property
+    def count_display(self) -> str:
+        return f"{self.count:,}"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """The number of pages, None while the count is not exact."""
+        if not self.count_exact:
+            return None
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.page_size + 1 if self.object_list else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.page_size + len(self.object_list)
+
+
+def requested_page(value: str | None) -> int | None:
+    """The page number asked for: None for "the last page" (a number past the end or below 1
+    is read as the last page, as Django's `Paginator.get_page` does), 1 when unreadable."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return number if number >= 1 else None
+
+
+@dataclass(frozen=True)
 class Header:
     column: Column
     direction: Literal["asc", "desc", None]
@@ -124,6 +196,8 @@ class LedgerListView(View):
     columns: ClassVar[Sequence[Column]]
     default_sort: ClassVar[str]
     totals: ClassVar[Sequence[Total]] = ()
+    # How many queries `compute_totals` runs (one aggregate, unless a list overrides it).
+    totals_queries: ClassVar[int] = 1
     url_name = ""
     template_name = "aidledger/ledger_list.html"
     export: Literal["", "csv", "xlsx"] = ""
@@ -207,13 +281,62 @@ class LedgerListView(View):
 
     def compute_totals(self, rows: QuerySet) -> list[tuple[Total, Any]]:
         """The list's totals over the filtered rows (not just the page), in one query."""
+        return self.totals_and_count(rows)[0]
+
+    def totals_and_count(self, rows: QuerySet) -> tuple[list[tuple[Total, Any]], int | None]:
+        """The list's totals and the exact number of filtered rows, in one aggregate query;
+        (no totals, None) for a list without totals, which counts nothing here.
+
+        A list whose totals cannot be one aggregate over its rows overrides this.
+        """
         if not self.totals:
-            return []
+            return [], None
         # Prefixed keys: an aggregate may not share its name with an annotation it sums.
         values = rows.order_by().aggregate(
-            **{f"total__{total.key}": total.expression for total in self.totals}
+            # COUNT(*), not of the key: an index that covers the totals then answers alone.
+            total__row_count__=Count("*"),
+            **{f"total__{total.key}": total.expression for total in self.totals},
         )
-        return [(total, values[f"total__{total.key}"]) for total in self.totals]
+        totals = [(total, values[f"total__{total.key}"]) for total in self.totals]
+        return totals, values["total__row_count__"]
+
+    def paginate(self, rows: QuerySet, page_size: int, count: int | None) -> ListPage:
+        """The requested page of `rows`, fetched with one row more than it shows (which tells
+        whether a next page exists). `count` is the exact number of rows if known; otherwise
+        at most `LIST_COUNT_LIMIT` + 1 rows are counted. A page past the end shows the last
+        page, at the cost of one exact count in that (unusual) case."""
+        exact = count is not None
+        if count is None:
+            limit = settings.LIST_COUNT_LIMIT
+            count = rows.order_by()[: limit + 1].count()
+            exact = count <= limit
+            count = min(count, limit)
+        number = requested_page(self.request.GET.get("page"))
+        last = max(1, -(-count // page_size)) if exact else None
+        if number is None or (last is not None and number > last):
+            if last is None:
+                count, exact = rows.count(), True
+                last = max(1, -(-count // page_size))
+            number = last
+        start = (number - 1) * page_size
+        fetched = list(rows[start : start + page_size + 1])
+        if not exact and not fetched and number > 1:
+            # Past the end of a list too long to have counted: count it, show its last page.
+            count, exact = rows.count(), True
+            number = max(1, -(-count // page_size))
+            start = (number - 1) * page_size
+            fetched = list(rows[start : start + page_size + 1])
+        elif not exact and len(fetched) <= page_size:
+            # The last page of a long list: now the count is known without counting.
+            count, exact = start + len(fetched), True
+        return ListPage(
+            object_list=fetched[:page_size],
+            number=number,
+            page_size=page_size,
+            count=count,
+            count_exact=exact,
+            has_next=len(fetched) > page_size,
+        )
 
     def page_size(self) -> int:
         try:
@@ -243,23 +366,31 @@ class LedgerListView(View):
         self, filterset: django_filters.FilterSet, rows: QuerySet, sort: str
     ) -> HttpResponse:
         page_size = self.page_size()
-        page = Paginator(rows, page_size).get_page(self.request.GET.get("page"))
-        objects = list(page.object_list)
+        totals, count = self.totals_and_count(rows) if filterset.is_valid() else ([], 0)
+        page = self.paginate(rows, page_size, count)
+        objects = page.object_list
         self.load_related(objects)
         table = [
             (obj, [(column, column.value_of(obj)) for column in self.columns]) for obj in objects
+        ]
+        # The rows as HTML, built here: the template's loop over every cell of 100–200 rows
+        # was most of a page's time.
+        rows_html = [
+            SafeString("".join(cell_html(column, obj, value) for column, value in cells))
+            for obj, cells in table
         ]
         context = {
             "title": self.title,
             "filterset": filterset,
             "headers": self.headers(sort),
             "table": table,
+            "rows_html": rows_html,
             "page": page,
             "page_size": page_size,
             "page_sizes": settings.LIST_PAGE_SIZES,
             "export_url": reverse(f"{self.url_name}-export"),
             "export_xlsx_url": reverse(f"{self.url_name}-export-xlsx"),
-            "totals": self.compute_totals(rows) if filterset.is_valid() else [],
+            "totals": totals,
             "filtered": any(
                 value not in (None, "")
                 for value in getattr(filterset.form, "cleaned_data", {}).values()
@@ -355,6 +486,27 @@ class LedgerListView(View):
             rows=self.export_rows(queryset),
         )
         return xlsx_response(self.export_filename("xlsx"), workbook)
+
+
+def cell_html(column: Column, obj: Any, value: Any) -> SafeString:
+    """One `<td>` of a list's table: the value as `display` shows it, linked, listed or clamped
+    as the column's kind says; everything escaped."""
+    classes = f"col-{column.key} kind-{column.kind}" + (" link-cell" if column.link else "")
+    if column.link:
+        url = column.url_of(obj)
+        shown = display(value, column.kind)
+        content = format_html('<a href="{}">{}</a>', url, shown) if url else shown
+    elif column.kind == "list":
+        items = list(value or ())
+        content = format_html_join("", "<div>{}</div>", ((item,) for item in items)) or "—"
+    elif column.kind == "longtext":
+        title = "" if value is None else value
+        content = format_html(
+            '<div class="clamp" title="{}">{}</div>', title, display(value, column.kind)
+        )
+    else:
+        content = display(value, column.kind)
+    return format_html('<td class="{}">{}</td>', classes, content)
 
 
 def applied_filters(filterset: django_filters.FilterSet) -> list[tuple[str, str]]:

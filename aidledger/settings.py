@@ -275,6 +275,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Lists and exports (aidledger/listing.py).
 LIST_PAGE_SIZES = (25, 50, 100, 200)
 LIST_DEFAULT_PAGE_SIZE = 50
+# A list without totals counts its filtered rows up to this many, then says "10,000+ rows":
+# an exact COUNT(*) over millions of rows would cost more than the page itself.
+# A filter over records offers a <select> of at most this many, a search box beyond
+# (aidledger.lookups), which shows the first LOOKUP_RESULTS matches.
+LOOKUP_SELECT_LIMIT = 50
+LOOKUP_RESULTS = 20
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000, minimum=1)
 EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 # On PostgreSQL, CSV exports are written by the database (COPY) where every column allows it.
 EXPORT_CSV_COPY = env_bool("EXPORT_CSV_COPY", True)

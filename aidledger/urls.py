@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from aidledger import views
+from aidledger import lookups, views
 from aidledger.import_views import file_urls
 from aidledger.middleware import role_not_required
 
@@ -14,6 +14,7 @@ urlpatterns = [
     *file_urls("members/", ledger="members"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     *views.ChangeListView.urls("changes/", name="changes"),
+    path("lookup/<slug:name>/", lookups.lookup, name="lookup"),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
     path("evidence/", include("evidence.urls")),

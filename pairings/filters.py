@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
+from aidledger.lookups import LookupFilter
 from aidledger.models import Body, Member, MemberRole
 from pairings.models import (
     Exchange,
@@ -51,7 +52,8 @@ class PairingFilter(django_filters.FilterSet):
         placeholder=_("unit, agreement or notes"),
         fields=("helper__name", "helped__name", "agreement", "notes"),
     )
-    batch = django_filters.ModelChoiceFilter(
+    batch = LookupFilter(
+        lookup="batch",
         label=_("batch"),
         queryset=batches(),
         field_name="responsible_body__batch",
@@ -60,7 +62,8 @@ class PairingFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("category"), choices=UnitKind.choices, empty_label=_("All")
     )
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="working-group",
         label=_("responsible working group"),
         queryset=bodies(working_groups=True),
         field_name="responsible_body",
@@ -89,8 +92,12 @@ class PairingFilter(django_filters.FilterSet):
 
 class ExchangeFilter(django_filters.FilterSet):
     q = SearchFilter(placeholder=_("title, place, outcome or unit"), method="search")
-    batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=batches(), field_name="lead_body__batch", empty_label=_("All")
+    batch = LookupFilter(
+        lookup="batch",
+        label=_("batch"),
+        queryset=batches(),
+        field_name="lead_body__batch",
+        empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), choices=ExchangeKind.choices, empty_label=_("All")
@@ -101,7 +108,8 @@ class ExchangeFilter(django_filters.FilterSet):
         method="filter_category",
         empty_label=_("All"),
     )
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="body",
         label=_("lead body"),
         queryset=bodies(),
         field_name="lead_body",
@@ -179,10 +187,15 @@ class MentorshipFilter(django_filters.FilterSet):
         placeholder=_("mentor, mentee, unit or post"),
         fields=("mentor__name", "mentee_name", "mentee_unit__name", "mentee_post", "goals"),
     )
-    batch = django_filters.ModelChoiceFilter(
-        label=_("batch"), queryset=batches(), field_name="mentor__batch", empty_label=_("All")
+    batch = LookupFilter(
+        lookup="batch",
+        label=_("batch"),
+        queryset=batches(),
+        field_name="mentor__batch",
+        empty_label=_("All"),
     )
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="working-group",
         label=_("mentor's working group"),
         queryset=bodies(working_groups=True),
         method="filter_body",

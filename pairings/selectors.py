@@ -3,8 +3,17 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit, UnitKind
 
@@ -20,9 +29,19 @@ def unit_list() -> QuerySet[Unit]:
 
 
 def pairing_list() -> QuerySet[Pairing]:
-    """Pairings with both units, the responsible group and its batch, and their exchange count."""
+    """Pairings with both units, the responsible group and its batch, and their exchange count.
+
+    The count is a correlated subquery, not a join with GROUP BY: the database computes it for
+    the page's rows only, and counting the filtered pairings needs no join."""
+    links = (
+        ExchangePairing.objects.filter(pairing=OuterRef("pk"))
+        .order_by()
+        .values("pairing")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return Pairing.objects.select_related("helper", "helped", "responsible_body__batch").annotate(
-        exchange_count=Count("exchange_links")
+        exchange_count=Coalesce(Subquery(links, output_field=IntegerField()), 0)
     )
 
 
@@ -50,7 +69,8 @@ def category_counts(pairings: QuerySet[Pairing]) -> list[tuple[str, str, int]]:
 
     `pairings` must be a plain (unannotated) queryset: one GROUP BY query.
     """
-    rows = pairings.order_by().values("category").annotate(count=Count("pk"))
+    # COUNT(*): pairing_category_status answers from the index alone.
+    rows = pairings.order_by().values("category").annotate(count=Count("*"))
     counts = {row["category"]: row["count"] for row in rows}
     return [(kind.value, kind.label, counts[kind.value]) for kind in UnitKind if kind in counts]
 

@@ -218,9 +218,10 @@ class ProjectAdmin(BodyChoicesMixin, LedgerAdmin):
         "disbursed_yuan",
         "remaining_yuan",
     ]
-    list_filter = ["sector", "status", ("responsible_body", BodyListFilter), "township"]
+    # No township filter: a province has thousands, listed on every page; search finds one.
+    list_filter = ["sector", "status", ("responsible_body", BodyListFilter)]
     list_select_related = ["responsible_body__batch", "township"]
-    search_fields = ["code", "name", "implementing_unit"]
+    search_fields = ["code", "name", "implementing_unit", "township__name"]
     autocomplete_fields = ["responsible_body", "township"]
     readonly_fields = ["money_summary"]
     fieldsets = [
@@ -409,7 +410,8 @@ class OutletAdmin(BodyChoicesMixin, LedgerAdmin):
 class SaleAdmin(CarryOverMixin, LedgerAdmin):
     carry_over = ("outlet", "period")
     list_display = ["period", "outlet", "product", "quantity", "quantity_unit", "amount_yuan"]
-    list_filter = ["outlet", "product", "period"]
+    # No outlet filter: outlets can run to thousands, listed on every page; search finds one.
+    list_filter = ["product", "period"]
     list_select_related = ["outlet"]
     search_fields = ["outlet__name", "notes"]
     autocomplete_fields = ["outlet"]

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter, batches, bodies
+from aidledger.lookups import LookupFilter
 from pairings.models import Unit
 from projects import selectors
 from projects.models import (
@@ -54,20 +55,26 @@ class ProjectScopedFilter(django_filters.FilterSet):
         method="filter_project",
         empty_label=_("All"),
     )
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="working-group",
         label=_("responsible body"),
         queryset=bodies(working_groups=True),
         method="filter_project",
         empty_label=_("All"),
     )
-    batch = django_filters.ModelChoiceFilter(
+    batch = LookupFilter(
+        lookup="batch",
         label=_("batch"),
         queryset=batches(),
         method="filter_project",
         empty_label=_("All"),
     )
-    township = django_filters.ModelChoiceFilter(
-        label=_("township"), queryset=_townships(), method="filter_project", empty_label=_("All")
+    township = LookupFilter(
+        lookup="township",
+        label=_("township"),
+        queryset=_townships(),
+        method="filter_project",
+        empty_label=_("All"),
     )
 
     LOOKUPS = {
@@ -194,8 +201,8 @@ class LeadFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         label=_("industry"), choices=Industry.choices, empty_label=_("All")
     )
-    segment = django_filters.ModelChoiceFilter(
-        label=_("segment"), queryset=Segment.objects.all(), empty_label=_("All")
+    segment = LookupFilter(
+        lookup="segment", label=_("segment"), queryset=Segment.objects.all(), empty_label=_("All")
     )
     city = django_filters.ChoiceFilter(
         label=_("city met in"),
@@ -205,13 +212,15 @@ class LeadFilter(django_filters.FilterSet):
     reached_by = django_filters.DateFilter(
         label=_("reached by"), method="filter_reached_by", widget=DateInput()
     )
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="body",
         label=_("followed by body"),
         queryset=bodies(),
         field_name="follower_body",
         empty_label=_("All"),
     )
-    batch = django_filters.ModelChoiceFilter(
+    batch = LookupFilter(
+        lookup="batch",
         label=_("batch"),
         queryset=batches(),
         field_name="follower_body__batch",
@@ -238,8 +247,8 @@ class LeadFilter(django_filters.FilterSet):
 
 
 class SaleFilter(django_filters.FilterSet):
-    outlet = django_filters.ModelChoiceFilter(
-        label=_("outlet"), queryset=Outlet.objects.all(), empty_label=_("All")
+    outlet = LookupFilter(
+        lookup="outlet", label=_("outlet"), queryset=Outlet.objects.all(), empty_label=_("All")
     )
     product = django_filters.ChoiceFilter(
         label=_("product"), choices=Product.choices, empty_label=_("All")
@@ -259,13 +268,15 @@ class SaleFilter(django_filters.FilterSet):
         widget=MonthInput(),
     )
 
-    body = django_filters.ModelChoiceFilter(
+    body = LookupFilter(
+        lookup="body",
         label=_("responsible body"),
         queryset=bodies(),
         field_name="outlet__responsible_body",
         empty_label=_("All"),
     )
-    batch = django_filters.ModelChoiceFilter(
+    batch = LookupFilter(
+        lookup="batch",
         label=_("batch"),
         queryset=batches(),
         field_name="outlet__responsible_body__batch",

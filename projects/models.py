@@ -111,6 +111,8 @@ class Project(models.Model):
         indexes = [
             # The project list's sector filter (agriculture, industry …).
             models.Index(fields=["sector", "code"], name="project_sector_idx"),
+            # The project list's status filter, its count, and its default sort by code.
+            models.Index(fields=["status", "code"], name="project_status_code"),
         ]
 
     def __str__(self) -> str:
@@ -152,7 +154,11 @@ class Funding(models.Model):
     Source = FundingSource
 
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("project")
+        Project,
+        on_delete=models.PROTECT,
+        related_name="fundings",
+        verbose_name=_("project"),
+        db_index=False,  # funding_project_amount leads with it
     )
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -180,6 +186,9 @@ class Funding(models.Model):
         indexes = [
             # The funding list's year and source filters.
             models.Index(fields=["year", "source"], name="funding_year_source_idx"),
+            # A project's lines, and the planned total of a filtered project list from the
+            # index alone (replaces the foreign key's own index).
+            models.Index(fields=["project"], include=["amount"], name="funding_project_amount"),
         ]
 
     def __str__(self) -> str:
@@ -225,7 +234,11 @@ class Disbursement(models.Model):
     """Money paid out (资金拨付) from one funding line of a project."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("project")
+        Project,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("project"),
+        db_index=False,  # disbursement_project_amount leads with it
     )
     funding = models.ForeignKey(
         Funding,
@@ -250,6 +263,11 @@ class Disbursement(models.Model):
         indexes = [
             # The disbursements list's date range and default sort.
             models.Index(fields=["paid_on"], name="disbursement_paid_on_idx"),
+            # A project's payments, and the disbursed total of a filtered project or
+            # disbursement list from the index alone (replaces the foreign key's own index).
+            models.Index(
+                fields=["project"], include=["amount"], name="disbursement_project_amount"
+            ),
         ]
 
     def __str__(self) -> str:

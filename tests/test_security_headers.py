@@ -173,6 +173,8 @@ def real_path(path: str) -> str:
         record = model._default_manager.order_by("pk").first()
         version = record.history.order_by("history_id").first()
         return reverse(f"admin:{match.url_name}", args=[record.pk, version.history_id])
+    if match.url_name == "lookup":  # a record lookup of the filter forms: the bodies'
+        return reverse("lookup", args=["body"])
     if match.url_name == "evidence-upload":  # the upload form of a record: a project's
         project = Project.objects.order_by("pk").first()
         return reverse("evidence-upload", args=["projects.project", project.pk])

@@ -125,6 +125,7 @@ RULES: dict[str, Rule] = {
     "summary-export": PAGE,
     "summary-export-xlsx": PAGE,
     "changes": PAGE,
+    "lookup": Rule(PAGE.expect, path="/lookup/working-group/"),  # names of records, like a page
     "changes-export": PAGE,
     "members": PAGE,
     "members-export": PAGE,
