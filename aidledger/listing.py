@@ -136,6 +136,11 @@ class ListPage:
         return self
 
     @property
+    def per_page(self) -> int:
+        """Django's `Paginator.per_page`."""
+        return self.page_size
+
+    @property
     def count_display(self) -> str:
         return f"{self.count:,}"
 
