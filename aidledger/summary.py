@@ -58,6 +58,11 @@ from projects.models import (
 
 ZERO = Decimal("0.00")
 
+# How many projects `Funds.by_project` names, largest plan first: every project of a team's
+# ledger (the demo has 8 with money), a readable table for a province (tens of thousands,
+# all in the projects list sorted by planned money).
+TOP_PROJECTS = 20
+
 # The funnel's stages under the JSON keys scripts read (investment.visited …).
 STAGE_KEYS = {
     "visited_on": "visited",
@@ -155,7 +160,8 @@ class Funds:
     total: Money
     by_source: list[Money]
     by_sector: list[Money]
-    by_project: list[ProjectMoney]  # largest plan first
+    by_project: list[ProjectMoney]  # the TOP_PROJECTS largest plans, largest first
+    projects_planned: int  # how many projects have money planned by the date
     disbursed_by_month: list[tuple[datetime.date, Decimal]]
 
 
@@ -285,17 +291,18 @@ def _exchanges(as_of: datetime.date, batch: Batch | None, body: Body | None) -> 
         batch_path="lead_body__batch",
         body_path="lead_body",
     )
-    under_hospital = Exists(
-        ExchangePairing.objects.filter(exchange=OuterRef("pk"), pairing__category=UnitKind.HOSPITAL)
+    # A non-correlated IN: PostgreSQL hashes the hospital pairings' exchanges once, where an
+    # EXISTS per exchange ran a nested loop over every row (1.3 s of 200,000 exchanges).
+    under_hospital = Q(
+        pk__in=ExchangePairing.objects.filter(pairing__category=UnitKind.HOSPITAL).values(
+            "exchange"
+        )
     )
     figures = exchanges.order_by().aggregate(
-        total=Count("pk"),
         hospital_visits=Count("pk", filter=Q(under_hospital, kind=ExchangeKind.VISIT)),
         new_techniques=Coalesce(Sum("new_techniques"), 0),
     )
-    by_kind = _counts(
-        exchanges.order_by().values("kind").annotate(count=Count("pk")), "kind", ExchangeKind
-    )
+    # The chart's (month, kind) counts also give the counts by kind and the total: one pass.
     by_month = [
         (row["month"], row["kind"], row["count"])
         for row in exchanges.order_by()
@@ -304,8 +311,12 @@ def _exchanges(as_of: datetime.date, batch: Batch | None, body: Body | None) -> 
         .annotate(count=Count("pk"))
         .order_by("month", "kind")
     ]
+    kinds: dict[str, int] = {}
+    for _month, kind, count in by_month:
+        kinds[kind] = kinds.get(kind, 0) + count
+    by_kind = [Figure(kind.value, kind.label, kinds.get(kind.value, 0)) for kind in ExchangeKind]
     return Exchanges(
-        figures["total"],
+        sum(kinds.values()),
         by_kind,
         figures["hospital_visits"],
         figures["new_techniques"],
@@ -368,11 +379,18 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         fundings.order_by().values("source", "project__sector").annotate(total=money_sum("amount"))
     )
     # A disbursement's source is its funding line's.
+    # By month too: the chart's monthly sums come from the same pass over the disbursements
+    # (a few dozen months × sources × sectors: thousands of rows at most).
     paid_rows = list(
         paid.order_by()
-        .values("funding__source", "project__sector")
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month", "funding__source", "project__sector")
         .annotate(total=money_sum("amount"))
     )
+    paid_by_month: dict[datetime.date, Decimal] = {}
+    for row in paid_rows:
+        paid_by_month[row["month"]] = paid_by_month.get(row["month"], ZERO) + row["total"]
+    by_month = sorted(paid_by_month.items())
     planned_by: dict[tuple[str, str], Decimal] = {}
     for row in planned_rows:
         planned_by[("source", row["source"])] = (
@@ -407,33 +425,40 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         sum((row["total"] for row in planned_rows), ZERO),
         sum((row["total"] for row in paid_rows), ZERO),
     )
-    projects = _scoped(
-        Project.objects.all(),
-        batch,
-        body,
-        batch_path="responsible_body__batch",
-        body_path="responsible_body",
-    )
-    by_project = [
-        ProjectMoney(p.pk, p.code, p.name, p.sector, p.planned, p.disbursed)
-        for p in project_selectors.with_money(projects, as_of=as_of)
-        .filter(Q(planned__gt=0) | Q(disbursed__gt=0))
-        .order_by("-planned", "code")
-        .only("pk", "code", "name", "sector")
-    ]
-    by_month = [
-        (row["month"], row["total"])
-        for row in paid.order_by()
-        .annotate(month=TruncMonth("paid_on"))
-        .values("month")
+    # Sums per project over the funding lines (one GROUP BY, not a subquery per project),
+    # then the disbursed sums of just the largest few.
+    largest = list(
+        fundings.order_by()
+        .values("project", "project__code", "project__name", "project__sector")
         .annotate(total=money_sum("amount"))
-        .order_by("month")
+        .order_by("-total", "project__code")[:TOP_PROJECTS]
+    )
+    disbursed = {
+        row["project"]: row["total"]
+        for row in paid.filter(project__in=[row["project"] for row in largest])
+        .order_by()
+        .values("project")
+        .annotate(total=money_sum("amount"))
+    }
+    by_project = [
+        ProjectMoney(
+            row["project"],
+            row["project__code"],
+            row["project__name"],
+            row["project__sector"],
+            row["total"],
+            disbursed.get(row["project"], ZERO),
+        )
+        for row in largest
     ]
+    # Every funding line is positive: a project with a line has money planned.
+    projects_planned = fundings.order_by().values("project").distinct().count()
     return Funds(
         total,
         lines("source", FundingSource),
         lines("sector", Sector),
         by_project,
+        projects_planned,
         by_month,
     )
 
@@ -595,6 +620,8 @@ def as_json(summary: Summary) -> dict:
                 line.key: {"planned": _money(line.planned), "disbursed": _money(line.disbursed)}
                 for line in funds.by_sector
             },
+            # by_project: the TOP_PROJECTS largest plans of projects_planned projects.
+            "projects_planned": funds.projects_planned,
             "by_project": {
                 project.code: {
                     "name": project.name,

@@ -13,12 +13,14 @@ import pytest
 from django.utils import timezone
 
 from aidledger import dashboard
+from aidledger import summary as summary_module
 from aidledger.exports import XLSX_CONTENT_TYPE
 from aidledger.summary import ledger_summary
 from tests.aidledger.test_summary import AS_OF, Ledger
 from tests.factories import (
     BodyFactory,
     ExchangeFactory,
+    FundingFactory,
     OutletFactory,
     ProjectFactory,
     SaleFactory,
@@ -362,3 +364,28 @@ def test_xlsx_sends_anonymous_visitor_to_login(client):
     response = client.get("/summary.xlsx")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_projects_funds_name_the_largest_and_link_to_all_of_them(
+    client_logged_in, ledger, monkeypatch
+):
+    monkeypatch.setattr(summary_module, "TOP_PROJECTS", 1)
+    smaller = ProjectFactory(code="XM-SMALL", name="小项目", start_date=datetime.date(2024, 1, 1))
+    FundingFactory(project=smaller, amount=Decimal("10.00"), approved_on=AS_OF)
+
+    response = client_logged_in.get("/", {"as_of": AS_OF.isoformat()})
+
+    funds = response.context["summary"].funds
+    assert [project.name for project in funds.by_project] == ["优质肉牛全产业链"]
+    html = response.content.decode()
+    assert "The 1 largest of 2 projects with money planned" in html
+    assert "小项目" not in html
+    url = response.context["links"]["projects_by_planned"]
+    assert f'href="{url.replace("&", "&amp;")}"' in html
+    listing = client_logged_in.get(url).content.decode()
+    assert listing.index("优质肉牛全产业链") < listing.index("小项目")
+
+
+def test_projects_funds_say_nothing_more_when_all_are_shown(client_logged_in, ledger):
+    html = client_logged_in.get("/", {"as_of": AS_OF.isoformat()}).content.decode()
+    assert "largest of" not in html
