@@ -130,6 +130,7 @@ def links(summary: Summary) -> dict[str, Any]:
             for project in summary.funds.by_project
         },
         "indicators": _url("indicators", scope, measured_by=day),
+        "indicators_all": _url("indicators", scope),
         "indicators_by_project": {
             line.project_pk: _url("indicators", scope, project=line.project_pk)
             for line in summary.indicators.lines

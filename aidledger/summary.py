@@ -62,6 +62,9 @@ ZERO = Decimal("0.00")
 # ledger (the demo has 8 with money), a readable table for a province (tens of thousands,
 # all in the projects list sorted by planned money).
 TOP_PROJECTS = 20
+# How many indicator lines `Indicators.lines` holds, by project code: all of a team's (the demo
+# has 5); the rest of a province's are in the indicators list.
+TOP_INDICATORS = 100
 
 # The funnel's stages under the JSON keys scripts read (investment.visited …).
 STAGE_KEYS = {
@@ -185,7 +188,7 @@ class IndicatorLine:
 class Indicators:
     total: int
     measured: int
-    lines: list[IndicatorLine]
+    lines: list[IndicatorLine]  # the first TOP_INDICATORS of `total`, by project code
 
 
 @dataclass(frozen=True)
@@ -298,28 +301,29 @@ def _exchanges(as_of: datetime.date, batch: Batch | None, body: Body | None) -> 
             "exchange"
         )
     )
-    figures = exchanges.order_by().aggregate(
-        hospital_visits=Count("pk", filter=Q(under_hospital, kind=ExchangeKind.VISIT)),
-        new_techniques=Coalesce(Sum("new_techniques"), 0),
-    )
-    # The chart's (month, kind) counts also give the counts by kind and the total: one pass.
-    by_month = [
-        (row["month"], row["kind"], row["count"])
-        for row in exchanges.order_by()
+    # One pass: per (month, kind), the count for the chart, the hospital visits and the new
+    # techniques; the totals and the counts by kind are their sums.
+    rows = list(
+        exchanges.order_by()
         .annotate(month=TruncMonth("date"))
         .values("month", "kind")
-        .annotate(count=Count("pk"))
+        .annotate(
+            count=Count("pk"),
+            hospital_visits=Count("pk", filter=Q(under_hospital, kind=ExchangeKind.VISIT)),
+            new_techniques=Coalesce(Sum("new_techniques"), 0),
+        )
         .order_by("month", "kind")
-    ]
+    )
+    by_month = [(row["month"], row["kind"], row["count"]) for row in rows]
     kinds: dict[str, int] = {}
-    for _month, kind, count in by_month:
-        kinds[kind] = kinds.get(kind, 0) + count
+    for row in rows:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["count"]
     by_kind = [Figure(kind.value, kind.label, kinds.get(kind.value, 0)) for kind in ExchangeKind]
     return Exchanges(
         sum(kinds.values()),
         by_kind,
-        figures["hospital_visits"],
-        figures["new_techniques"],
+        sum(row["hospital_visits"] for row in rows),
+        sum(row["new_techniques"] for row in rows),
         by_month,
     )
 
@@ -481,10 +485,10 @@ def _indicators(as_of: datetime.date, batch: Batch | None, body: Body | None) ->
             known_actual=Case(When(measured, then="actual")),
             known_on=Case(When(measured, then="as_of")),
         )
-        .order_by("project__code", "name")
+        .order_by("project__code", "name", "pk")
         .values_list(
             "pk", "project", "project__code", "name", "unit", "target", "known_actual", "known_on"
-        )
+        )[:TOP_INDICATORS]
     )
     return Indicators(figures["total"], figures["measured"], [IndicatorLine(*row) for row in rows])
 
@@ -631,6 +635,8 @@ def as_json(summary: Summary) -> dict:
                 for project in funds.by_project
             },
         },
+        # The first TOP_INDICATORS lines by project code, of indicators_total.
+        "indicators_total": summary.indicators.total,
         "indicators": [
             {
                 "project": line.project_code,

@@ -378,7 +378,7 @@ def test_projects_funds_name_the_largest_and_link_to_all_of_them(
     funds = response.context["summary"].funds
     assert [project.name for project in funds.by_project] == ["优质肉牛全产业链"]
     html = response.content.decode()
-    assert "The 1 largest of 2 projects with money planned" in html
+    assert "2 个有资金安排的项目中最大的 1 个" in html
     assert "小项目" not in html
     url = response.context["links"]["projects_by_planned"]
     assert f'href="{url.replace("&", "&amp;")}"' in html
@@ -388,4 +388,19 @@ def test_projects_funds_name_the_largest_and_link_to_all_of_them(
 
 def test_projects_funds_say_nothing_more_when_all_are_shown(client_logged_in, ledger):
     html = client_logged_in.get("/", {"as_of": AS_OF.isoformat()}).content.decode()
-    assert "largest of" not in html
+    assert "个有资金安排的项目中最大的" not in html
+
+
+def test_indicators_show_the_first_lines_and_link_to_all_of_them(
+    client_logged_in, ledger, monkeypatch
+):
+    monkeypatch.setattr(summary_module, "TOP_INDICATORS", 1)
+
+    response = client_logged_in.get("/", {"as_of": AS_OF.isoformat()})
+
+    assert len(response.context["summary"].indicators.lines) == 1
+    html = response.content.decode()
+    assert "按项目编号排列的前 1 个指标（共 2 个）" in html
+    url = response.context["links"]["indicators_all"]
+    assert f'href="{url.replace("&", "&amp;")}"' in html
+    assert read_list(client_logged_in, url, ROWS) == 2

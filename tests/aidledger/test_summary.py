@@ -395,3 +395,17 @@ def test_by_project_names_only_the_largest_plans_and_counts_them_all(monkeypatch
     data = as_json(ledger_summary(as_of=AS_OF))["funds"]
     assert list(data["by_project"]) == ["P1", "P3", "P5"]
     assert data["projects_planned"] == 6
+
+
+def test_indicator_lines_are_the_first_by_project_code_of_all(monkeypatch):
+    monkeypatch.setattr(summary_module, "TOP_INDICATORS", 2)
+    for code in ["P3", "P1", "P2"]:
+        IndicatorFactory(project=ProjectFactory(code=code), name="指标")
+
+    summary = ledger_summary(as_of=AS_OF)
+
+    assert [line.project_code for line in summary.indicators.lines] == ["P1", "P2"]
+    assert summary.indicators.total == 3
+    data = as_json(summary)
+    assert [line["project"] for line in data["indicators"]] == ["P1", "P2"]
+    assert data["indicators_total"] == 3
