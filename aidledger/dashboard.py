@@ -119,6 +119,8 @@ def links(summary: Summary) -> dict[str, Any]:
             line.key: _url("disbursements", scope, sector=line.key, **paid)
             for line in summary.funds.by_sector
         },
+        # by_project names the largest few: the projects list, largest plan first, has them all.
+        "projects_by_planned": _url("projects", scope, sort="-planned"),
         "planned_by_project": {
             project.pk: _url("funding", scope, project=project.pk, **planned)
             for project in summary.funds.by_project
@@ -128,6 +130,7 @@ def links(summary: Summary) -> dict[str, Any]:
             for project in summary.funds.by_project
         },
         "indicators": _url("indicators", scope, measured_by=day),
+        "indicators_all": _url("indicators", scope),
         "indicators_by_project": {
             line.project_pk: _url("indicators", scope, project=line.project_pk)
             for line in summary.indicators.lines

@@ -13,12 +13,14 @@ import pytest
 from django.utils import timezone
 
 from aidledger import dashboard
+from aidledger import summary as summary_module
 from aidledger.exports import XLSX_CONTENT_TYPE
 from aidledger.summary import ledger_summary
 from tests.aidledger.test_summary import AS_OF, Ledger
 from tests.factories import (
     BodyFactory,
     ExchangeFactory,
+    FundingFactory,
     OutletFactory,
     ProjectFactory,
     SaleFactory,
@@ -362,3 +364,43 @@ def test_xlsx_sends_anonymous_visitor_to_login(client):
     response = client.get("/summary.xlsx")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_projects_funds_name_the_largest_and_link_to_all_of_them(
+    client_logged_in, ledger, monkeypatch
+):
+    monkeypatch.setattr(summary_module, "TOP_PROJECTS", 1)
+    smaller = ProjectFactory(code="XM-SMALL", name="小项目", start_date=datetime.date(2024, 1, 1))
+    FundingFactory(project=smaller, amount=Decimal("10.00"), approved_on=AS_OF)
+
+    response = client_logged_in.get("/", {"as_of": AS_OF.isoformat()})
+
+    funds = response.context["summary"].funds
+    assert [project.name for project in funds.by_project] == ["优质肉牛全产业链"]
+    html = response.content.decode()
+    assert "2 个有资金安排的项目中最大的 1 个" in html
+    assert "小项目" not in html
+    url = response.context["links"]["projects_by_planned"]
+    assert f'href="{url.replace("&", "&amp;")}"' in html
+    listing = client_logged_in.get(url).content.decode()
+    assert listing.index("优质肉牛全产业链") < listing.index("小项目")
+
+
+def test_projects_funds_say_nothing_more_when_all_are_shown(client_logged_in, ledger):
+    html = client_logged_in.get("/", {"as_of": AS_OF.isoformat()}).content.decode()
+    assert "个有资金安排的项目中最大的" not in html
+
+
+def test_indicators_show_the_first_lines_and_link_to_all_of_them(
+    client_logged_in, ledger, monkeypatch
+):
+    monkeypatch.setattr(summary_module, "TOP_INDICATORS", 1)
+
+    response = client_logged_in.get("/", {"as_of": AS_OF.isoformat()})
+
+    assert len(response.context["summary"].indicators.lines) == 1
+    html = response.content.decode()
+    assert "按项目编号排列的前 1 个指标（共 2 个）" in html
+    url = response.context["links"]["indicators_all"]
+    assert f'href="{url.replace("&", "&amp;")}"' in html
+    assert read_list(client_logged_in, url, ROWS) == 2

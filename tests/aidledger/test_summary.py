@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from aidledger import summary as summary_module
 from aidledger.models import Body
-from aidledger.summary import ledger_summary
+from aidledger.summary import as_json, ledger_summary
 from pairings.models import Exchange, Pairing, Unit
 from projects.models import Funding, Product, Project
 from tests.factories import (
@@ -369,3 +370,42 @@ def test_query_count_does_not_grow_with_the_ledger(ledger, django_assert_max_num
     SaleFactory.create_batch(5, product=Product.CURED_MEAT, period=D(2024, 1, 1))
     many = summary_queries(django_assert_max_num_queries, 20)
     assert many == few
+
+
+def test_by_project_names_only_the_largest_plans_and_counts_them_all(monkeypatch):
+    monkeypatch.setattr(summary_module, "TOP_PROJECTS", 3)
+    amounts = ["100.00", "600.00", "300.00", "500.00", "200.00", "400.00"]
+    projects = []
+    for number, amount in enumerate(amounts):
+        project = ProjectFactory(code=f"P{number}", start_date=D(2024, 1, 1))
+        funding = FundingFactory(project=project, amount=Decimal(amount), approved_on=AS_OF)
+        DisbursementFactory(funding=funding, amount=Decimal("50.00"), paid_on=AS_OF)
+        projects.append(project)
+    # Planned after the date: not yet counted, however large.
+    FundingFactory(project=projects[0], amount=Decimal("9000.00"), approved_on=AFTER)
+
+    funds = ledger_summary(as_of=AS_OF).funds
+
+    assert [(p.code, p.planned, p.disbursed) for p in funds.by_project] == [
+        ("P1", Decimal("600.00"), Decimal("50.00")),
+        ("P3", Decimal("500.00"), Decimal("50.00")),
+        ("P5", Decimal("400.00"), Decimal("50.00")),
+    ]
+    assert funds.projects_planned == 6
+    data = as_json(ledger_summary(as_of=AS_OF))["funds"]
+    assert list(data["by_project"]) == ["P1", "P3", "P5"]
+    assert data["projects_planned"] == 6
+
+
+def test_indicator_lines_are_the_first_by_project_code_of_all(monkeypatch):
+    monkeypatch.setattr(summary_module, "TOP_INDICATORS", 2)
+    for code in ["P3", "P1", "P2"]:
+        IndicatorFactory(project=ProjectFactory(code=code), name="指标")
+
+    summary = ledger_summary(as_of=AS_OF)
+
+    assert [line.project_code for line in summary.indicators.lines] == ["P1", "P2"]
+    assert summary.indicators.total == 3
+    data = as_json(summary)
+    assert [line["project"] for line in data["indicators"]] == ["P1", "P2"]
+    assert data["indicators_total"] == 3

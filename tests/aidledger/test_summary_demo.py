@@ -51,6 +51,9 @@ def test_the_reports_figures_on_the_reports_day(demo):
     projects = {item["name"]: item for item in data["funds"]["by_project"].values()}
     assert projects["优质肉牛全产业链"]["planned"] == "10000000.00"
     assert projects["教学设施改善提升工程"]["planned"] == "1800000.00"
+    # The dashboard's table of the largest plans holds every project of a team's ledger.
+    assert len(data["funds"]["by_project"]) == data["funds"]["projects_planned"]
+    assert len(data["indicators"]) == data["indicators_total"]
 
 
 def test_the_second_batch_alone_gives_the_same_figures(demo):
