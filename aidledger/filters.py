@@ -4,7 +4,6 @@ from collections.abc import Sequence
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -86,16 +85,12 @@ class MemberFilter(django_filters.FilterSet):
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="batch",
-        empty_label=_("All"),
     )
     body = LookupFilter(
         lookup="body",
         label=_("body"),
-        queryset=bodies(),
         method="filter_body",
-        empty_label=_("All"),
     )
     role = django_filters.ChoiceFilter(
         label=_("role"),
@@ -153,8 +148,6 @@ class ChangeFilter(django_filters.FilterSet):
     user = LookupFilter(
         lookup="user",
         label=_("changed by"),
-        queryset=get_user_model().objects.order_by("username"),
-        empty_label=_("All"),
     )
     action = django_filters.ChoiceFilter(
         label=_("action"), choices=list(history.ACTIONS.items()), empty_label=_("All")

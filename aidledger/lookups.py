@@ -125,9 +125,16 @@ class LookupInput(forms.Widget):
 
 
 class LookupFilter(django_filters.ModelChoiceFilter):
-    """A ModelChoiceFilter whose form field is a `LookupInput` on the lookup `lookup`."""
+    """A ModelChoiceFilter whose form field is a `LookupInput` on the lookup `lookup`.
+
+    Its choices are the lookup's records: the filter accepts exactly what the search box
+    offers, from one declaration (`_lookups`)."""
 
     def __init__(self, *, lookup: str, **kwargs: Any) -> None:
+        if lookup not in _lookups():
+            raise ValueError(f"no lookup named {lookup!r}")
         kwargs.setdefault("widget", LookupInput(lookup))
         kwargs.setdefault("empty_label", _("All"))
+        # Read when a form is built (django-filter calls it with the request), not at import.
+        kwargs["queryset"] = lambda request: _lookups()[lookup].queryset()
         super().__init__(**kwargs)

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.filters import DateInput, LinkedFilter, SearchFilter, batches, bodies
+from aidledger.filters import DateInput, LinkedFilter, SearchFilter
 from aidledger.lookups import LookupFilter
 from aidledger.models import Body, Member, MemberRole
 from pairings.models import (
@@ -55,9 +55,7 @@ class PairingFilter(django_filters.FilterSet):
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="responsible_body__batch",
-        empty_label=_("All"),
     )
     category = django_filters.ChoiceFilter(
         label=_("category"), choices=UnitKind.choices, empty_label=_("All")
@@ -65,9 +63,7 @@ class PairingFilter(django_filters.FilterSet):
     body = LookupFilter(
         lookup="working-group",
         label=_("responsible working group"),
-        queryset=bodies(working_groups=True),
         field_name="responsible_body",
-        empty_label=_("All"),
     )
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=PairingStatus.choices, empty_label=_("All")
@@ -95,9 +91,7 @@ class ExchangeFilter(django_filters.FilterSet):
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="lead_body__batch",
-        empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), choices=ExchangeKind.choices, empty_label=_("All")
@@ -111,9 +105,7 @@ class ExchangeFilter(django_filters.FilterSet):
     body = LookupFilter(
         lookup="body",
         label=_("lead body"),
-        queryset=bodies(),
         field_name="lead_body",
-        empty_label=_("All"),
     )
     date_from = django_filters.DateFilter(
         label=_("from"), field_name="date", lookup_expr="gte", widget=DateInput()
@@ -190,16 +182,12 @@ class MentorshipFilter(django_filters.FilterSet):
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="mentor__batch",
-        empty_label=_("All"),
     )
     body = LookupFilter(
         lookup="working-group",
         label=_("mentor's working group"),
-        queryset=bodies(working_groups=True),
         method="filter_body",
-        empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("kind of unit"),

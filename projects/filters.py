@@ -5,9 +5,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter, batches, bodies
+from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter
 from aidledger.lookups import LookupFilter
-from pairings.models import Unit
 from projects import selectors
 from projects.models import (
     STAGES,
@@ -17,13 +16,11 @@ from projects.models import (
     Indicator,
     Industry,
     InvestmentLead,
-    Outlet,
     Product,
     Project,
     ProjectStatus,
     Sale,
     Sector,
-    Segment,
 )
 
 
@@ -31,10 +28,6 @@ class YearFilter(django_filters.NumberFilter):
     """A whole year: "2023.5" is an error, not cut down to 2023."""
 
     field_class = forms.IntegerField
-
-
-def _townships() -> QuerySet[Unit]:
-    return Unit.objects.filter(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP).order_by("name")
 
 
 def _projects() -> QuerySet[Project]:
@@ -58,23 +51,17 @@ class ProjectScopedFilter(django_filters.FilterSet):
     body = LookupFilter(
         lookup="working-group",
         label=_("responsible body"),
-        queryset=bodies(working_groups=True),
         method="filter_project",
-        empty_label=_("All"),
     )
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         method="filter_project",
-        empty_label=_("All"),
     )
     township = LookupFilter(
         lookup="township",
         label=_("township"),
-        queryset=_townships(),
         method="filter_project",
-        empty_label=_("All"),
     )
 
     LOOKUPS = {
@@ -201,9 +188,7 @@ class LeadFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         label=_("industry"), choices=Industry.choices, empty_label=_("All")
     )
-    segment = LookupFilter(
-        lookup="segment", label=_("segment"), queryset=Segment.objects.all(), empty_label=_("All")
-    )
+    segment = LookupFilter(lookup="segment", label=_("segment"))
     city = django_filters.ChoiceFilter(
         label=_("city met in"),
         choices=lambda: [(c, c) for c in selectors.cities()],
@@ -215,16 +200,12 @@ class LeadFilter(django_filters.FilterSet):
     body = LookupFilter(
         lookup="body",
         label=_("followed by body"),
-        queryset=bodies(),
         field_name="follower_body",
-        empty_label=_("All"),
     )
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="follower_body__batch",
-        empty_label=_("All"),
     )
 
     class Meta:
@@ -247,9 +228,7 @@ class LeadFilter(django_filters.FilterSet):
 
 
 class SaleFilter(django_filters.FilterSet):
-    outlet = LookupFilter(
-        lookup="outlet", label=_("outlet"), queryset=Outlet.objects.all(), empty_label=_("All")
-    )
+    outlet = LookupFilter(lookup="outlet", label=_("outlet"))
     product = django_filters.ChoiceFilter(
         label=_("product"), choices=Product.choices, empty_label=_("All")
     )
@@ -271,16 +250,12 @@ class SaleFilter(django_filters.FilterSet):
     body = LookupFilter(
         lookup="body",
         label=_("responsible body"),
-        queryset=bodies(),
         field_name="outlet__responsible_body",
-        empty_label=_("All"),
     )
     batch = LookupFilter(
         lookup="batch",
         label=_("batch"),
-        queryset=batches(),
         field_name="outlet__responsible_body__batch",
-        empty_label=_("All"),
     )
 
     class Meta:
