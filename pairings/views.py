@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,7 +11,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.copy_export import Neutralised
 from aidledger.listing import Column, LedgerListView, Total
 from aidledger.models import Batch
 from aidledger.records import Field, RecordDetailView
@@ -68,9 +67,8 @@ class PairingListView(LedgerListView):
         Column(
             "body",
             _("responsible working group"),
-            lambda p: p.responsible_body.name,
+            "responsible_body.name",
             sort="responsible_body__position",
-            db_text=Neutralised(F("responsible_body__name")),
         ),
         Column(
             "batch",
