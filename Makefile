@@ -37,7 +37,7 @@ serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py check --deploy
 	@echo "Serving aidledger with gunicorn at http://$(HOST):$(PORT)/ ($(WEB_CONCURRENCY) workers; Ctrl+C stops it)"
-	$(VENV)/bin/gunicorn aidledger.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--timeout 120 --access-logfile - --error-logfile - --no-control-socket
 
 test: $(VENV)/.installed
@@ -46,6 +46,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

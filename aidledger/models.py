@@ -8,26 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.copy_export import joined_text
-from aidledger.history import LedgerHistory
-
-END_NOT_BEFORE_START = _("The end date cannot be before the start date.")
-
-
-def end_not_before_start(*, start: str, end: str, name: str) -> models.CheckConstraint:
-    """A named constraint that an optional end date is not before its start date."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True})
-        | Q(**{f"{start}__isnull": True})
-        | Q(**{f"{end}__gte": F(start)}),
-        name=name,
-        violation_error_message=END_NOT_BEFORE_START,
-    )
-
-
-def one_of(field: str, choices: type[models.TextChoices], *, name: str) -> models.CheckConstraint:
-    """Back a TextChoices field with a database constraint: choices alone do not bind data."""
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+from ledger.constraints import end_not_before_start, one_of
+from ledger.copy_export import joined_text
+from ledger.history import LedgerHistory
 
 
 class Programme(models.Model):
@@ -147,7 +130,7 @@ class Body(models.Model):
         _("position"), default=0, help_text=_("Order in lists; smaller comes first.")
     )
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("batch",))
 
     class Meta:
         verbose_name = _("body")
@@ -177,9 +160,22 @@ class Body(models.Model):
         return f"{self.batch.name} · {self.name}"
 
     @classmethod
+    def ordered(cls, *, working_groups: bool = False) -> "models.QuerySet[Body]":
+        """Bodies as choice lists show them: newest batch first, each with its batch loaded
+        (the label names it)."""
+        queryset = cls.objects.select_related("batch").order_by("-batch__number", "position", "pk")
+        return queryset.filter(kind=BodyKind.WORKING_GROUP) if working_groups else queryset
+
+    @classmethod
+    def of_account(cls, user) -> "models.QuerySet[Body]":
+        """The bodies in which the account's members hold a role (ledger.permissions asks this
+        for an editor's own working groups: settings.LEDGER_BODY_MODEL)."""
+        return cls.objects.filter(roles__member__user=user).distinct()
+
+    @classmethod
     def csv_text(cls, prefix: str = "") -> Func:
         """`str()` of the body at the lookup `prefix` ("project__responsible_body__") as SQL,
-        for CSV exports written by the database (aidledger.copy_export)."""
+        for CSV exports written by the database (ledger.copy_export)."""
         return joined_text(F(f"{prefix}batch__name"), F(f"{prefix}name"), separator=" · ")
 
     def clean(self) -> None:
@@ -248,6 +244,16 @@ class Member(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("member-detail", args=[self.pk])
 
+    @staticmethod
+    def body_ids(member_id: int | None) -> frozenset[int]:
+        """The bodies in which the member holds a role (a mentorship or an investment lead
+        followed by a member is kept by the member's bodies)."""
+        if member_id is None:
+            return frozenset()
+        return frozenset(
+            MemberRole.objects.filter(member_id=member_id).values_list("body_id", flat=True)
+        )
+
     def clean(self) -> None:
         super().clean()
         if not self.pk or not self.batch_id:
@@ -289,7 +295,7 @@ class MemberRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("body",), parent="member")
 
     class Meta:
         verbose_name = _("role")

@@ -3,7 +3,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
-from pairings.models import Mentorship
 
 
 def _roles_with_bodies() -> Prefetch:
@@ -31,11 +30,14 @@ def attach_roles(members: list[Member]) -> None:
 
 def member_detail() -> QuerySet[Member]:
     """A member with programme, roles and the cadres they mentor: a constant few queries."""
+    # pairings' Mentorship, through the relation it declares on Member (the team app sits
+    # below the pairings app and does not import it).
+    mentorship = Member._meta.get_field("mentorships").related_model
     return Member.objects.select_related("batch__programme", "user").prefetch_related(
         _roles_with_bodies(),
         Prefetch(
             "mentorships",
-            queryset=Mentorship.objects.select_related("mentee_unit").order_by("start_date", "pk"),
+            queryset=mentorship.objects.select_related("mentee_unit").order_by("start_date", "pk"),
         ),
     )
 

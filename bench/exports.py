@@ -38,7 +38,7 @@ STEP = 5000  # rows per bulk insert
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aidledger.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -200,7 +200,7 @@ def export(ledger: str, fmt: str) -> None:
     setup_test_environment()
     from django.contrib.auth.models import Group
 
-    from aidledger import permissions
+    from ledger import permissions
 
     user, _created = get_user_model().objects.get_or_create(username="bench")
     user.groups.add(Group.objects.get(name=permissions.VIEWER))  # a viewer may export

@@ -318,7 +318,7 @@ def phase_summary(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from aidledger.summary import ledger_summary
+    from summary.selectors import ledger_summary
 
     counts = table_counts()
     largest = max(counts, key=counts.get)

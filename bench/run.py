@@ -163,7 +163,7 @@ def throughput(env: dict[str, str], args, setup: dict, page: str, log: Path) -> 
     port = free_port()
     command = [
         GUNICORN,
-        "aidledger.wsgi",
+        "config.wsgi",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -1,6 +1,6 @@
 """Settings of the benchmark (`make bench`): the product's settings, plus the baseline admin.
 
-Everything comes from aidledger.settings and the same environment variables (the bench runs
+Everything comes from config.settings and the same environment variables (the bench runs
 with DEBUG=0, a SECRET_KEY and HTTPS=0, as a production server on plain HTTP would). Only two
 things differ, both needed to serve plain HTTP on loopback from a scratch folder:
 
@@ -12,7 +12,7 @@ things differ, both needed to serve plain HTTP on loopback from a scratch folder
 
 import os
 
-from aidledger.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 

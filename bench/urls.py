@@ -7,8 +7,8 @@ and the bench's user is a superuser, whom the role middleware lets in.
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from aidledger.urls import urlpatterns as product_urlpatterns
 from bench.admin import site
+from config.urls import urlpatterns as product_urlpatterns
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

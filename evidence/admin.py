@@ -1,8 +1,8 @@
 """Evidence in the admin: an inline of files on every ledger record's page.
 
-`EvidenceAdminMixin` is one of LedgerAdmin's bases (aidledger/admin.py): it adds the inline to
-the admins of models that carry evidence. Who may see, add or delete files is asked of
-aidledger.permissions about the record, not of model permissions on Evidence.
+`evidence_inlines` is registered with ledger.admin.extra_inlines (evidence/apps.py): every
+LedgerAdmin of a model that carries evidence gets the inline. Who may see, add or delete files
+is asked of ledger.permissions about the record, not of model permissions on Evidence.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aidledger import permissions
 from evidence.forms import EvidenceForm
 from evidence.models import Evidence, carries_evidence
+from ledger import permissions
 
 
 class EvidenceInline(GenericTabularInline):
@@ -91,14 +91,10 @@ class EvidenceInline(GenericTabularInline):
         return filesizeformat(evidence.size) if evidence.pk else "—"
 
 
-class EvidenceAdminMixin:
-    """For LedgerAdmin: the evidence inline on the pages of records that carry files.
+def evidence_inlines(model: type) -> list[type[admin.options.InlineModelAdmin]]:
+    """For ledger.admin.extra_inlines: the evidence inline on the pages of records that carry
+    files (evidence/apps.py registers it).
 
     (A record's files stop its deletion through its EvidenceRelation: the admin's delete
     page lists them as protected objects.)"""
-
-    def get_inlines(self, request: HttpRequest, obj):
-        inlines = list(super().get_inlines(request, obj))
-        if carries_evidence(self.model):
-            inlines.append(EvidenceInline)
-        return inlines
+    return [EvidenceInline] if carries_evidence(model) else []

@@ -10,3 +10,9 @@ class EvidenceConfig(AppConfig):
         # Signal receivers (file removal, refusing to delete a record that has files) and the
         # system check that keeps the files out of anything served publicly.
         from evidence import checks, signals  # noqa: F401
+        from evidence.admin import evidence_inlines
+        from ledger import admin as ledger_admin
+
+        # Every ledger admin of a record that carries files shows them as an inline.
+        if evidence_inlines not in ledger_admin.extra_inlines:
+            ledger_admin.extra_inlines.append(evidence_inlines)

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from aidledger.filters import DateInput
 from evidence.files import ACCEPTED, ACCEPTED_EXTENSIONS, Checked, check_upload, max_bytes
 from evidence.models import Evidence
+from ledger.filters import DateInput
 
 
 class EvidenceForm(forms.ModelForm):

@@ -2,13 +2,14 @@
 
 Any ledger record (a pairing, exchange, mentorship, project, funding line, disbursement,
 indicator, investment lead or sale) may carry several files. A file is tied to its record by
-content type and id, so one table serves every ledger; `CARRIERS` names the models allowed.
+content type and id, so one table serves every ledger; `carriers()` names the models allowed.
 The file itself lives in the private `EvidenceStorage` under a generated name; the name the
 clerk's computer gave it is kept here and used again for the download.
 """
 
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -18,32 +19,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.history import LedgerHistory
-from aidledger.models import one_of
+from evidence.fields import EvidenceRelation
 from evidence.storage import evidence_storage
+from ledger.constraints import one_of
+from ledger.history import LedgerHistory
 
-# The ledger records that may carry files ("app_label.model"). Reference data (units, members,
-# bodies …) carries none: a file proves something was done, and records are what was done.
-CARRIERS = (
-    "pairings.pairing",
-    "pairings.exchange",
-    "pairings.mentorship",
-    "projects.project",
-    "projects.funding",
-    "projects.disbursement",
-    "projects.indicator",
-    "projects.investmentlead",
-    "projects.sale",
-)
+
+def carriers() -> frozenset[str]:
+    """The ledger records that may carry files ("app_label.model"): the models that declare an
+    `EvidenceRelation` (evidence.fields). Reference data (units, members, bodies …) carries
+    none: a file proves something was done, and records are what was done."""
+    return frozenset(
+        model._meta.label_lower
+        for model in apps.get_models()
+        if any(isinstance(field, EvidenceRelation) for field in model._meta.private_fields)
+    )
 
 
 def carries_evidence(model: type[models.Model] | models.Model) -> bool:
-    return model._meta.label_lower in CARRIERS
+    return model._meta.label_lower in carriers()
 
 
 def carrier_types() -> Q:
     condition = Q(pk__in=[])
-    for label in CARRIERS:
+    for label in sorted(carriers()):
         app_label, model = label.split(".")
         condition |= Q(app_label=app_label, model=model)
     return condition
@@ -135,8 +134,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    # Attaching and deleting a file show in its record's change history (aidledger.history).
-    history = LedgerHistory()
+    # Attaching and deleting a file show in its record's change history (ledger.history).
+    history = LedgerHistory(parent="record", hidden=("file", "uploaded_by", "uploaded_at"))
 
     class Meta:
         verbose_name = _("evidence file")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
-from evidence.models import CARRIERS, Evidence
+from evidence.models import Evidence, carriers
 
 
 def files_of(record: models.Model) -> QuerySet[Evidence]:
@@ -21,7 +21,7 @@ def files_of(record: models.Model) -> QuerySet[Evidence]:
 def record_of(evidence: Evidence) -> models.Model:
     """The record a file belongs to; 404 if it is gone or not a ledger record."""
     content_type = ContentType.objects.get_for_id(evidence.content_type_id)
-    if f"{content_type.app_label}.{content_type.model}" not in CARRIERS:
+    if f"{content_type.app_label}.{content_type.model}" not in carriers():
         raise Http404
     record = content_type.model_class()._default_manager.filter(pk=evidence.object_id).first()
     if record is None:
@@ -31,7 +31,7 @@ def record_of(evidence: Evidence) -> models.Model:
 
 def carrier(record_type: str, pk: int) -> models.Model:
     """The ledger record named in an upload URL ("projects.project", 12); 404 otherwise."""
-    if record_type not in CARRIERS:
+    if record_type not in carriers():
         raise Http404
     record = apps.get_model(record_type)._default_manager.filter(pk=pk).first()
     if record is None:

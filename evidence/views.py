@@ -1,4 +1,4 @@
-"""Evidence files: download, thumbnail, upload and delete, each asking aidledger.permissions.
+"""Evidence files: download, thumbnail, upload and delete, each asking ledger.permissions.
 
 Files are served only from here: the storage has no URL and whitenoise never sees the folder.
 A download is an attachment under the uploader's original name (RFC 6266 filename*, so
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from PIL import UnidentifiedImageError
 
-from aidledger import permissions
 from evidence import selectors, services
 from evidence.forms import EvidenceForm
 from evidence.models import Evidence
 from evidence.storage import evidence_storage
+from ledger import permissions
 
 logger = logging.getLogger(__name__)
 

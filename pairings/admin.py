@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import BodyChoicesMixin, BodyListFilter, CarryOverMixin, LedgerAdmin
+from aidledger.admin import BodyChoicesMixin, BodyListFilter
 from aidledger.models import Programme
+from ledger.admin import CarryOverMixin, LedgerAdmin
 from pairings.models import (
     NEGATIVE_PARTICIPANTS,
     NEGATIVE_TECHNIQUES,

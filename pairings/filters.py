@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.filters import DateInput, LinkedFilter, SearchFilter
-from aidledger.lookups import LookupFilter
 from aidledger.models import Body, Member, MemberRole
+from ledger.filters import DateInput, LinkedFilter, SearchFilter
+from ledger.lookups import LookupFilter
 from pairings.models import (
     Exchange,
     ExchangeKind,

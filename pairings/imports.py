@@ -1,5 +1,5 @@
 """The pairings ledger's imports: units, pairings, exchanges and mentorships (see
-aidledger/imports.py for how a file is read, checked and written)."""
+ledger/imports.py for how a file is read, checked and written)."""
 
 import datetime
 import re
@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger.imports import (
+from ledger.imports import (
     BODY_HINT,
     LOADERS,
     MEMBER_HINT,

@@ -1,5 +1,7 @@
 """The pairings ledger: units on both sides, their pairings, exchanges and mentorships."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
@@ -8,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.history import LedgerHistory
-from aidledger.models import Body, BodyKind, Member, Programme, end_not_before_start, one_of
+from aidledger.models import Body, BodyKind, Member, Programme
 from evidence.fields import EvidenceRelation
+from ledger import permissions
+from ledger.constraints import end_not_before_start, one_of
+from ledger.history import LedgerHistory
 
 
 class UnitSide(models.TextChoices):
@@ -33,6 +37,10 @@ class Unit(models.Model):
 
     Side = UnitSide
     Kind = UnitKind
+
+    # A new counterpart unit turns up while entering a record: editors may add one
+    # (ledger.permissions); only ledger admins change it once it is shared.
+    editors_may_add = True
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="units", verbose_name=_("programme")
@@ -182,7 +190,7 @@ class Pairing(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("helper", "helped"))
 
     class Meta:
         verbose_name = _("pairing")
@@ -268,6 +276,10 @@ class Pairing(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its responsible working group (ledger.permissions)."""
+        return permissions.ids(self.responsible_body_id)
 
 
 class ExchangeKind(models.TextChoices):
@@ -365,6 +377,12 @@ class Exchange(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("exchange-detail", args=[self.pk])
 
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its lead body, or, without one, by its pairings' bodies (ledger.permissions)."""
+        if self.lead_body_id is not None or self.pk is None:
+            return permissions.ids(self.lead_body_id)
+        return frozenset(self.pairings.values_list("responsible_body_id", flat=True))
+
 
 class ExchangePairing(models.Model):
     """One pairing an exchange belongs to (the exchange ↔ pairing link)."""
@@ -376,7 +394,7 @@ class ExchangePairing(models.Model):
         Pairing, on_delete=models.PROTECT, related_name="exchange_links", verbose_name=_("pairing")
     )
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("pairing__helper", "pairing__helped"), parent="exchange")
 
     class Meta:
         verbose_name = _("pairing of an exchange")
@@ -392,6 +410,15 @@ class ExchangePairing(models.Model):
 
     def __str__(self) -> str:
         return str(self.pairing)
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """A link between an exchange and a pairing belongs to both: either side's editors may
+        make or remove it (on the exchange's page or the pairing's)."""
+        exchange = permissions.related(self, "exchange")
+        pairing = permissions.related(self, "pairing")
+        return (exchange.responsible_body_ids() if exchange else frozenset()) | (
+            permissions.ids(pairing.responsible_body_id) if pairing else frozenset()
+        )
 
 
 class Mentorship(models.Model):
@@ -415,7 +442,7 @@ class Mentorship(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("mentor",))
 
     class Meta:
         verbose_name = _("mentorship")
@@ -460,3 +487,12 @@ class Mentorship(models.Model):
                     % {"place": programme.helped_place}
                 }
             )
+
+    @staticmethod
+    def started_by(date: datetime.date) -> Q:
+        """Mentorships begun on or before `date`: the cadres the team has mentored by then."""
+        return Q(start_date__lte=date)
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by the bodies of its mentor (ledger.permissions)."""
+        return Member.body_ids(self.mentor_id)

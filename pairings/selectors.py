@@ -52,7 +52,7 @@ def active_on(date: datetime.date) -> Q:
 
 def mentorship_started_by(date: datetime.date) -> Q:
     """Mentorships begun on or before `date`: the cadres the team has mentored by then."""
-    return Q(start_date__lte=date)
+    return Mentorship.started_by(date)
 
 
 def distinct_mentees() -> Count:

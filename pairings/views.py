@@ -11,9 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.listing import Column, LedgerListView, Total
 from aidledger.models import Batch
-from aidledger.records import Field, RecordDetailView
+from ledger.listing import Column, LedgerListView, Total
+from ledger.records import Field, RecordDetailView
 from pairings import selectors
 from pairings.filters import ExchangeFilter, MentorshipFilter, PairingFilter, UnitFilter
 from pairings.models import (

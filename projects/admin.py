@@ -11,15 +11,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.admin import (
-    BodyChoicesMixin,
-    BodyListFilter,
-    CarryOverMixin,
-    CompactInline,
-    LedgerAdmin,
-)
-from aidledger.fields import money_sum
-from aidledger.listing import display
+from aidledger.admin import BodyChoicesMixin, BodyListFilter
+from ledger.admin import CarryOverMixin, CompactInline, LedgerAdmin
+from ledger.fields import money_sum
+from ledger.listing import display
 from projects import selectors, services
 from projects.models import (
     Disbursement,

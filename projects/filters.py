@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter
-from aidledger.lookups import LookupFilter
+from ledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter
+from ledger.lookups import LookupFilter
 from projects import selectors
 from projects.models import (
     STAGES,

@@ -1,5 +1,5 @@
 """The projects and money ledger's imports: projects, funding lines, disbursements,
-indicators, investment leads and sales (see aidledger/imports.py)."""
+indicators, investment leads and sales (see ledger/imports.py)."""
 
 import datetime
 from collections import defaultdict
@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger.imports import (
+from ledger.imports import (
     BODY_HINT,
     LINE,
     LOADERS,

@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.fields import MoneyField, money_sum, yuan
-from aidledger.history import LedgerHistory
-from aidledger.models import Body, Member, end_not_before_start, one_of
-from aidledger.numbers import percent
+from aidledger.models import Body, Member
 from evidence.fields import EvidenceRelation
+from ledger import permissions
+from ledger.constraints import end_not_before_start, one_of
+from ledger.fields import MoneyField, money_sum, yuan
+from ledger.history import LedgerHistory
+from ledger.numbers import percent
 from pairings.models import Unit
 
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
@@ -138,6 +140,10 @@ class Project(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its responsible working group (ledger.permissions)."""
+        return permissions.ids(self.responsible_body_id)
+
 
 class FundingSource(models.TextChoices):
     MUNICIPAL = "municipal", _("municipal finance")
@@ -168,7 +174,7 @@ class Funding(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("project",))
 
     class Meta:
         verbose_name = _("funding line")
@@ -229,6 +235,13 @@ class Funding(models.Model):
                 }
             )
 
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its project's working group (ledger.permissions)."""
+        project = permissions.related(self, "project")
+        if project is None and getattr(self, "funding_id", None) is not None:
+            project = self.funding.project  # a disbursement not yet given its project
+        return permissions.ids(project.responsible_body_id) if project else frozenset()
+
 
 class Disbursement(models.Model):
     """Money paid out (资金拨付) from one funding line of a project."""
@@ -283,6 +296,13 @@ class Disbursement(models.Model):
         if self.funding_id and self.project_id and self.funding.project_id != self.project_id:
             raise ValidationError({"funding": _("The funding line belongs to another project.")})
 
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its project's working group (ledger.permissions)."""
+        project = permissions.related(self, "project")
+        if project is None and getattr(self, "funding_id", None) is not None:
+            project = self.funding.project  # a disbursement not yet given its project
+        return permissions.ids(project.responsible_body_id) if project else frozenset()
+
 
 class Indicator(models.Model):
     """A performance indicator (绩效指标): target against actual, in one unit of measure."""
@@ -334,6 +354,13 @@ class Indicator(models.Model):
     def completion(self) -> Decimal | None:
         """Actual as a percentage of target, one decimal; None when it cannot be said."""
         return percent(self.actual, self.target)
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its project's working group (ledger.permissions)."""
+        project = permissions.related(self, "project")
+        if project is None and getattr(self, "funding_id", None) is not None:
+            project = self.funding.project  # a disbursement not yet given its project
+        return permissions.ids(project.responsible_body_id) if project else frozenset()
 
 
 class Industry(models.TextChoices):
@@ -500,9 +527,18 @@ class InvestmentLead(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its following body, or by the bodies of the member following it."""
+        if self.follower_body_id is not None:
+            return permissions.ids(self.follower_body_id)
+        return Member.body_ids(self.follower_id)
+
 
 class Outlet(models.Model):
     """A store that sells the helped place's products (消费帮扶专柜)."""
+
+    # A new outlet turns up while entering a sale: editors may add one (ledger.permissions).
+    editors_may_add = True
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     operator = models.CharField(_("operator"), max_length=100, blank=True)
@@ -527,6 +563,10 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """The group that keeps an outlet's sales looks after the outlet too."""
+        return permissions.ids(self.responsible_body_id)
 
 
 class Product(models.TextChoices):
@@ -556,7 +596,7 @@ class Sale(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(str_related=("outlet",))
 
     class Meta:
         verbose_name = _("sale")
@@ -588,3 +628,8 @@ class Sale(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sale-detail", args=[self.pk])
+
+    def responsible_body_ids(self) -> frozenset[int]:
+        """Kept by its outlet's working group (ledger.permissions)."""
+        outlet = permissions.related(self, "outlet")
+        return permissions.ids(outlet.responsible_body_id) if outlet else frozenset()

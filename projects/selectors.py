@@ -22,8 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from aidledger.fields import MoneyField, money_difference, money_or_zero, money_sum
-from aidledger.numbers import percent
+from ledger.fields import MoneyField, money_difference, money_or_zero, money_sum
+from ledger.numbers import percent
 from projects.models import (
     STAGES,
     Disbursement,

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aidledger.fields import yuan
+from ledger.fields import yuan
 from projects.models import Disbursement, Funding
 from projects.selectors import disbursed_total
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aidledger.import_views import file_urls
+from ledger.import_views import file_urls
 from projects import views
 
 urlpatterns = [

@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.copy_export import Template
-from aidledger.fields import money_difference, money_sum
-from aidledger.listing import Column, LedgerListView, Total
-from aidledger.records import Field, RecordDetailView
+from ledger.copy_export import Template
+from ledger.fields import money_difference, money_sum
+from ledger.listing import Column, LedgerListView, Total
+from ledger.records import Field, RecordDetailView
 from projects import selectors
 from projects.filters import (
     DisbursementFilter,

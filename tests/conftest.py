@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from aidledger import permissions
+from ledger import permissions
 from tests.factories import BatchFactory, BodyFactory, UserFactory, user_with_role
 
 
@@ -19,7 +19,7 @@ def user(viewer):
     return viewer
 
 
-# Personas: one per role (aidledger.permissions). Editors A and B belong to two working groups
+# Personas: one per role (ledger.permissions). Editors A and B belong to two working groups
 # of the same batch; records "of group A" name group_a as their responsible body.
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from aidledger.listing import LedgerListView
+from ledger.listing import LedgerListView
 from tests.factories import UserFactory
 from tests.test_login_required import ENDPOINTS
 

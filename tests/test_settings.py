@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aidledger import settings as project_settings
+from config import settings as project_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 25 + "Q7-vX2_mZp9LrT4wY8nB3cD6fH1"  # 52 characters, not the default
@@ -43,7 +43,7 @@ PRODUCTION = {
 
 def run_python(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    env |= {"DJANGO_SETTINGS_MODULE": "aidledger.settings", **environment}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", **environment}
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=PROJECT_ROOT,

@@ -28,11 +28,11 @@ def totals(response: HttpResponse) -> dict:
 
 
 def loaded_version(record) -> dict:
-    """The hidden version a change form of `record` loaded now carries (aidledger.history):
+    """The hidden version a change form of `record` loaded now carries (ledger.history):
     what a clerk's browser posts back with the form."""
     from django.contrib import admin
 
-    from aidledger.history import VERSION_FIELD, version_of
+    from ledger.history import VERSION_FIELD, version_of
 
     children = admin.site._registry[type(record)].version_children()
     return {VERSION_FIELD: version_of(record, children)}

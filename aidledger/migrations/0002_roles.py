@@ -1,6 +1,6 @@
 """The three ledger roles as groups, with the model permissions that match them.
 
-aidledger.permissions decides who may do what (by role and by responsible body); the model
+ledger.permissions decides who may do what (by role and by responsible body); the model
 permissions granted here make Django's own checks (user.has_perm, the admin's user and group
 pages) agree with it. This migration stands alone: it names the models as they are now.
 """

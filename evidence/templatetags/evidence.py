@@ -4,11 +4,11 @@ from django import template
 from django.db import models
 from django.urls import reverse
 
-from aidledger import permissions
 from evidence import selectors
 from evidence.forms import EvidenceForm
 from evidence.models import carries_evidence
 from evidence.views import FORM_PREFIX
+from ledger import permissions
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-// The search boxes of aidledger.lookups: typing asks /lookup/<name>/?q=… and offers the
+// The search boxes of ledger.lookups: typing asks /lookup/<name>/?q=… and offers the
 // matches; choosing one puts its key into the hidden input the filter form sends.
 // Names are set as text (textContent), never as HTML.
 document.addEventListener("DOMContentLoaded", () => {

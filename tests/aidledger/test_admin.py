@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aidledger.models import END_NOT_BEFORE_START, Body, Member, MemberRole
+from aidledger.models import Body, Member, MemberRole
+from ledger.constraints import END_NOT_BEFORE_START
 from tests.factories import (
     BatchFactory,
     BodyFactory,

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from aidledger.exports import BOM, csv_cell, csv_chunks, neutralise
 from aidledger.models import Member, MemberRole
+from ledger.exports import BOM, csv_cell, csv_chunks, neutralise
 from tests.factories import BatchFactory, BodyFactory, MemberFactory, MemberRoleFactory, create_team
 from tests.utils import as_shown
 
@@ -424,7 +424,7 @@ def test_roles_show_one_per_line_on_the_page(client_logged_in, groups):
 
 
 def test_page_cells_show_yes_no_and_dashes_like_the_csv():
-    from aidledger.listing import display
+    from ledger.listing import display
 
     with translation.override("en"):
         assert (display(True), display(False)) == ("yes", "no")

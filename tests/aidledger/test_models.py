@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from aidledger import models
 from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from ledger.constraints import END_NOT_BEFORE_START
 from tests.factories import (
     BatchFactory,
     BodyFactory,
@@ -219,7 +219,7 @@ def test_full_clean_reports_member_dates_with_shared_message():
     )
     with pytest.raises(ValidationError) as excinfo:
         member.full_clean()
-    assert str(models.END_NOT_BEFORE_START) in excinfo.value.messages
+    assert str(END_NOT_BEFORE_START) in excinfo.value.messages
 
 
 def test_full_clean_reports_batch_and_programme_dates_with_shared_message():
@@ -228,12 +228,12 @@ def test_full_clean_reports_batch_and_programme_dates_with_shared_message():
     )
     with pytest.raises(ValidationError) as excinfo:
         batch.full_clean()
-    assert str(models.END_NOT_BEFORE_START) in excinfo.value.messages
+    assert str(END_NOT_BEFORE_START) in excinfo.value.messages
 
     programme = ProgrammeFactory.build(plan_start=D(2021, 1, 1), plan_end=D(2020, 1, 1))
     with pytest.raises(ValidationError) as excinfo:
         programme.full_clean()
-    assert str(models.END_NOT_BEFORE_START) in excinfo.value.messages
+    assert str(END_NOT_BEFORE_START) in excinfo.value.messages
 
 
 def test_full_clean_reports_duplicate_member_name_with_model_message():

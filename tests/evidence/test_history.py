@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aidledger.history import record_changes
+from ledger.history import record_changes
 from tests.evidence import samples
 from tests.factories import ExchangeFactory, PairingFactory, ProjectFactory, make_evidence
 

@@ -114,7 +114,7 @@ def create_team(*, members: int, bodies: int = 2, batch: Batch | None = None) ->
 
 
 def user_with_role(role: str | None, *bodies: Body, **kwargs):
-    """An account holding the ledger role `role` (a group name from aidledger.permissions, or
+    """An account holding the ledger role `role` (a group name from ledger.permissions, or
     None for no role), a member of each of `bodies` (one member record per batch)."""
     account = UserFactory(**kwargs)
     if role:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from aidledger.models import END_NOT_BEFORE_START
+from ledger.constraints import END_NOT_BEFORE_START
 from pairings import models
 from pairings.admin import LAST_PAIRING
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from aidledger.models import END_NOT_BEFORE_START, Body
+from aidledger.models import Body
+from ledger.constraints import END_NOT_BEFORE_START
 from pairings import models
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
 from pairings.services import record_exchange

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 
-from aidledger.models import END_NOT_BEFORE_START, Body
+from aidledger.models import Body
+from ledger.constraints import END_NOT_BEFORE_START
 from pairings.models import Unit
 from projects.models import (
     AMOUNT_POSITIVE,

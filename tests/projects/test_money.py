@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 
-from aidledger.exports import csv_cell
-from aidledger.fields import MoneyField, money_sum
-from aidledger.listing import display
-from aidledger.numbers import percent
-from aidledger.templatetags.ledger import wan
+from ledger.exports import csv_cell
+from ledger.fields import MoneyField, money_sum
+from ledger.listing import display
+from ledger.numbers import percent
+from ledger.templatetags.ledger import wan
 from projects import selectors
 from projects.models import Disbursement, Funding
 from tests.factories import DisbursementFactory, FundingFactory, ProjectFactory

@@ -1,0 +1,61 @@
+"""The filter pieces every ledger's lists share: date and month pickers, the free-text search
+and the link-filled filter."""
+
+from collections.abc import Sequence
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker that always sends ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """A browser month picker: sends and shows "2024-03"."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class SearchFilter(django_filters.CharFilter):
+    """A list's free-text `q`: rows where any of `fields` contains the text.
+
+    `fields` are on the row or its to-one relations; a search through to-many data (which
+    would repeat rows) passes `method=` with an `Exists` instead.
+    """
+
+    def __init__(self, *, placeholder, fields: Sequence[str] = (), **kwargs) -> None:
+        self.search_fields = tuple(fields)
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(widget=forms.TextInput(attrs={"placeholder": placeholder}), **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class LinkedFilter(django_filters.ModelChoiceFilter):
+    """A filter that links fill in (a unit's pairings, a project's disbursements).
+
+    A hidden field, so a page never renders a <select> of thousands of units or projects;
+    the list names the chosen record above its table (LedgerListView.hidden_filters).
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)

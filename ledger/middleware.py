@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.utils import translation
+
+from ledger import permissions
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a team member with an
+    English-language browser would land in English. The ledger is Chinese first: only the
+    switch's cookie changes the language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen or "")
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def role_not_required(view):
+    """Mark a view that a logged-in account without a role may still use (logging out)."""
+    view.role_required = False
+    return view
+
+
+class RoleRequiredMiddleware:
+    """Reading the ledger's pages and exports needs a role (ledger.permissions.can_read).
+
+    Runs after LoginRequiredMiddleware, so it only meets logged-in accounts on views that need
+    a login; an account without a role gets a 403 page saying whom to ask. The admin decides
+    for itself (ledger.sites.LedgerAdminSite), and views marked @login_not_required or
+    @role_not_required pass.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or permissions.can_read(request.user):
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        if not getattr(view_func, "role_required", True):
+            return None
+        match = request.resolver_match
+        if match and "admin" in match.app_names:
+            return None
+        return render(request, "ledger/no_role.html", status=403)
