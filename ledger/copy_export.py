@@ -5,7 +5,7 @@ quotes it with the csv module, at about a tenth of the database's own speed. Her
 gives each column's cell as the exact text `csv_cell` would give (neutralised against formula
 injection, choices as their translated labels, money as yuan, ISO dates), PostgreSQL quotes it
 as CSV, and Python only fixes the line ends and passes the bytes on. The two paths give the same
-bytes; tests/aidledger/test_copy_export.py compares them on tricky values in both languages.
+bytes; tests/ledger/test_copy_export.py compares them on tricky values in both languages.
 
 How a column becomes SQL (`text_expression`): an attribute path ("project.code") whose last
 step is a concrete field or a simple annotation of the queryset gets its expression from the
