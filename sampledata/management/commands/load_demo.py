@@ -1,10 +1,10 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app's demo module has `load() -> dict[str, int]`; later ones build on earlier ones.
-DEMO_MODULES = ["sampledata.demo.team", "sampledata.demo.pairings", "sampledata.demo.projects"]
+from sampledata.demo import pairings, projects, team
+
+# Each demo module has `load() -> dict[str, int]`; later ones build on earlier ones.
+DEMO_MODULES = (team, pairings, projects)
 
 
 class Command(BaseCommand):
@@ -15,6 +15,6 @@ class Command(BaseCommand):
         # One transaction: a failure half-way leaves the database as it was.
         with transaction.atomic():
             for module in DEMO_MODULES:
-                counts |= import_module(module).load()
+                counts |= module.load()
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo ledger loaded: {summary}."))
