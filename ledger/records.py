@@ -3,7 +3,7 @@
 A record page is declared by one subclass of `RecordDetailView`: the model, the queryset that
 loads everything its fields read (select_related / prefetch_related, so a page costs the same
 few queries whatever the record), and a field list. The one template
-(`aidledger/record_detail.html`) shows the fields as a definition list in the reader's
+(`ledger/record_detail.html`) shows the fields as a definition list in the reader's
 language: choice labels, money in yuan, dates as ISO, related records linked to their own
 pages. The record's evidence files follow, and the change history has its place below.
 `RecordDetailView.urls()` gives the URL `<route><int:pk>/`.

@@ -238,8 +238,6 @@ class Funding(models.Model):
     def responsible_body_ids(self) -> frozenset[int]:
         """Kept by its project's working group (ledger.permissions)."""
         project = permissions.related(self, "project")
-        if project is None and getattr(self, "funding_id", None) is not None:
-            project = self.funding.project  # a disbursement not yet given its project
         return permissions.ids(project.responsible_body_id) if project else frozenset()
 
 
@@ -299,7 +297,7 @@ class Disbursement(models.Model):
     def responsible_body_ids(self) -> frozenset[int]:
         """Kept by its project's working group (ledger.permissions)."""
         project = permissions.related(self, "project")
-        if project is None and getattr(self, "funding_id", None) is not None:
+        if project is None and self.funding_id is not None:
             project = self.funding.project  # a disbursement not yet given its project
         return permissions.ids(project.responsible_body_id) if project else frozenset()
 
@@ -358,8 +356,6 @@ class Indicator(models.Model):
     def responsible_body_ids(self) -> frozenset[int]:
         """Kept by its project's working group (ledger.permissions)."""
         project = permissions.related(self, "project")
-        if project is None and getattr(self, "funding_id", None) is not None:
-            project = self.funding.project  # a disbursement not yet given its project
         return permissions.ids(project.responsible_body_id) if project else frozenset()
 
 

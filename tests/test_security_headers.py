@@ -26,7 +26,8 @@ from aidledger.models import Member
 from evidence.models import Evidence
 from pairings.models import Exchange, Mentorship, Pairing
 from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
-from tests.factories import UserFactory, make_evidence
+from tests.example_ledger.models import Training
+from tests.factories import TrainingFactory, UserFactory, make_evidence
 from tests.test_login_required import ENDPOINTS, SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,7 @@ DETAIL_MODELS = {
     "evidence-download": Evidence,
     "evidence-thumbnail": Evidence,
     "evidence-delete": Evidence,
+    "training-detail": Training,  # tests/example_ledger
 }
 
 # Pages that do not answer a GET with 200, and why. Everything else must be 200.
@@ -208,6 +210,7 @@ def ledger(db):
     AccessLog.objects.create(**who, attempt_time=now)
     AccessFailureLog.objects.create(**who, attempt_time=now)
     make_evidence(Project.objects.order_by("pk").first(), uploaded_by=UserFactory())
+    TrainingFactory(body=Project.objects.order_by("pk").first().responsible_body)
 
 
 @pytest.fixture

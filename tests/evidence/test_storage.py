@@ -113,6 +113,7 @@ def test_only_ledger_records_carry_files():
         ("projects", "indicator"),
         ("projects", "investmentlead"),
         ("projects", "sale"),
+        ("example_ledger", "training"),  # tests/example_ledger: found like any other
     }
 
 
@@ -130,4 +131,5 @@ def test_the_models_that_carry_files_are_those_declaring_an_evidence_relation():
         "projects.indicator",
         "projects.investmentlead",
         "projects.sale",
+        "example_ledger.training",  # tests/example_ledger: found like any other
     }

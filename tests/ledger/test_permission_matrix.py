@@ -36,6 +36,7 @@ from tests.factories import (
     ProjectFactory,
     SaleFactory,
     SegmentFactory,
+    TrainingFactory,
     UserFactory,
     make_evidence,
     user_with_role,
@@ -113,6 +114,7 @@ ADMIN_MODELS = {
     "projects.investmentlead": LEDGER,
     "projects.outlet": LEDGER,
     "projects.sale": LEDGER,
+    "example_ledger.training": LEDGER,  # tests/example_ledger: README "Adding a ledger"
     "auth.user": ACCOUNTS,
     "auth.group": ROLES,
     "axes.accessattempt": LOCKOUTS,
@@ -152,6 +154,9 @@ RULES: dict[str, Rule] = {
     "leads-export": PAGE,
     "sales": PAGE,
     "sales-export": PAGE,
+    "trainings": PAGE,
+    "trainings-export": PAGE,
+    "training-detail": page("example_ledger.training"),
     "login": Rule((200,) * 6),
     "logout": Rule((LOGIN, 405, 405, 405, 405, 405)),  # POST only; the role is not needed
     "set_language": Rule((405,) * 6),  # POST only, open before login
@@ -327,6 +332,7 @@ def _build_world(evidence_root) -> dict:
         "projects.investmentlead": InvestmentLeadFactory(follower_body=group_a),
         "projects.outlet": sale.outlet,
         "projects.sale": sale,
+        "example_ledger.training": TrainingFactory(body=group_a),
         "auth.user": users["no_role"],
         "auth.group": Group.objects.get(name=permissions.VIEWER),
         "axes.accessattempt": AccessAttempt.objects.create(
