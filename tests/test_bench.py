@@ -15,7 +15,7 @@ from tests.factories import (
     ProjectFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.bench_urls")]
 
 
 @pytest.fixture
