@@ -1,7 +1,7 @@
 from django.urls import path
 
 from aidledger import views
-from ledger.import_views import file_urls
+from ledger.imports.views import file_urls
 
 urlpatterns = [
     *views.MemberListView.urls("", name="members"),

@@ -298,7 +298,7 @@ EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 # On PostgreSQL, CSV exports are written by the database (COPY) where every column allows it.
 EXPORT_CSV_COPY = env_bool("EXPORT_CSV_COPY", True)
 
-# Imports (ledger/imports.py): larger files are refused before they are read.
+# Imports (ledger/imports/): larger files are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # An uploaded file waits here between the admin's preview and its confirmation, at most

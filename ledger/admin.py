@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ledger import permissions
 from ledger.history import VERSION_FIELD, VersionedFormMixin
-from ledger.import_views import ImportAdminMixin
+from ledger.imports.views import ImportAdminMixin
 
 NOT_YOUR_BODY = _(
     "You may save only records of your own working groups (%(bodies)s). Ask the ledger "

@@ -1,6 +1,7 @@
 import axes.apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from ledger.navigation import Section
@@ -27,6 +28,9 @@ class LedgerConfig(AppConfig):
             lambda: get_user_model().objects.order_by("username", "pk"),
             ("username", "first_name", "last_name"),
         )
+        # Every app's imports.py registers its ledgers' import specs (ledger/imports/specs.py),
+        # as the admin imports every admin.py: in INSTALLED_APPS order, the order specs() keeps.
+        autodiscover_modules("imports")
 
 
 class LedgerAdminConfig(admin_apps.AdminConfig):

@@ -1,5 +1,5 @@
 """The pairings ledger's imports: units, pairings, exchanges and mentorships (see
-ledger/imports.py for how a file is read, checked and written)."""
+ledger/imports/ for how a file is read, checked and written)."""
 
 import datetime
 import re
@@ -8,28 +8,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ledger.imports import (
-    BODY_HINT,
+from aidledger.imports import BODY_HINT, MEMBER_HINT, working_group
+from ledger.imports.cells import SEPARATOR, name_key
+from ledger.imports.errors import CellError
+from ledger.imports.parsers import Choice, Date, Integer, Reference, Text
+from ledger.imports.references import (
     LOADERS,
-    MEMBER_HINT,
     REFERENCE_NAMES,
     RESOLVERS,
-    SEPARATOR,
-    CellError,
-    Choice,
-    Col,
-    Date,
     ImportContext,
-    ImportSpec,
-    Integer,
-    Planned,
-    Reference,
-    Text,
     by_name,
-    name_key,
-    register,
-    working_group,
 )
+from ledger.imports.specs import Col, ImportSpec, Planned, register
 from pairings.models import (
     Exchange,
     ExchangeKind,

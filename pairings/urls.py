@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledger.import_views import file_urls
+from ledger.imports.views import file_urls
 from pairings import views
 
 urlpatterns = [

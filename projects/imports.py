@@ -1,5 +1,5 @@
 """The projects and money ledger's imports: projects, funding lines, disbursements,
-indicators, investment leads and sales (see ledger/imports.py)."""
+indicators, investment leads and sales (see ledger/imports/)."""
 
 import datetime
 from collections import defaultdict
@@ -10,33 +10,18 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ledger.imports import (
-    BODY_HINT,
-    LINE,
+from aidledger.imports import BODY_HINT, MEMBER_HINT, working_group
+from ledger.imports.cells import SEPARATOR, name_key
+from ledger.imports.errors import CellError, RowCellError
+from ledger.imports.parsers import Choice, Date, Integer, Money, Month, Number, Reference, Text
+from ledger.imports.references import (
     LOADERS,
-    MEMBER_HINT,
     REFERENCE_NAMES,
     RESOLVERS,
-    SEPARATOR,
-    CellError,
-    Choice,
-    Col,
-    Date,
     ImportContext,
-    ImportSpec,
-    Integer,
-    Money,
-    Month,
-    Number,
-    Planned,
-    Reference,
-    RowCellError,
-    Text,
     by_name,
-    name_key,
-    register,
-    working_group,
 )
+from ledger.imports.specs import LINE, Col, ImportSpec, Planned, register
 from pairings.imports import helped_unit
 from projects.models import (
     Disbursement,

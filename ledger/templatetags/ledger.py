@@ -5,7 +5,7 @@ from django import template
 from django.apps import apps
 
 from ledger import history, navigation, numbers, permissions
-from ledger.import_views import import_links as links
+from ledger.imports.views import import_links as links
 from ledger.listing import display
 
 register = template.Library()

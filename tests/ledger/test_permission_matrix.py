@@ -198,7 +198,7 @@ for _label, _kinds in ADMIN_MODELS.items():
     for _kind, _rule in _kinds.items():
         RULES[f"admin:{_label}:{_kind}"] = _rule
 
-# Imports (ledger/import_views.py): the admin's import page for whoever may add records of
+# Imports (ledger/imports/views.py): the admin's import page for whoever may add records of
 # the model; beside each list, its blank template and its records in the import format.
 IMPORTS = {
     "aidledger.member": admin(403, 403, 200),

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ledger.imports import run_import, specs
+from ledger.imports.run import run_import
+from ledger.imports.specs import specs
 
 
 class Command(BaseCommand):

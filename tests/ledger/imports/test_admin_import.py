@@ -10,9 +10,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ledger import permissions
-from ledger.import_views import SESSION_KEY
+from ledger.imports.run import run_import
+from ledger.imports.specs import specs
+from ledger.imports.views import SESSION_KEY
 from pairings.models import Exchange
-from tests.factories import user_with_role
+from tests.factories import ExchangeFactory, user_with_role
 from tests.ledger.imports.conftest import EXCHANGE_HEADER, csv_bytes, exchange_rows
 
 IMPORT = "admin:pairings_exchange_import"
@@ -234,9 +236,6 @@ def test_list_page_links_the_template_and_for_editors_the_import(client, viewer,
 def test_records_file_holds_the_lists_filtered_rows_and_reimports_unchanged(
     client_logged_in, hospital_pairing, group_b
 ):
-    from ledger.imports import run_import, specs
-    from tests.factories import ExchangeFactory
-
     ExchangeFactory(
         title="甲", lead_body=hospital_pairing.responsible_body, pairings=[hospital_pairing]
     )

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from aidledger.models import Batch, Body, Member, MemberRole
 from ledger.fields import money_sum
-from ledger.imports import export_rows, run_import, specs, write_workbook
+from ledger.imports.run import run_import
+from ledger.imports.specs import specs
+from ledger.imports.workbook import export_rows, write_workbook
 from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
 from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
 from sampledata.demo import pairings as pairings_demo
@@ -109,6 +111,12 @@ ORDER = [
     "leads",
     "sales",
 ]
+
+
+def test_the_apps_register_their_ledgers_in_the_order_they_are_imported():
+    # Each app's imports.py is found at start-up in INSTALLED_APPS order (the team, the
+    # pairings, the projects), so the registry lists the ledgers as a deployment imports them.
+    assert list(specs()) == ORDER
 
 
 def summaries() -> list[dict]:

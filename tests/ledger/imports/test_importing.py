@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import translation
 
-from ledger.imports import run_import, specs
+from ledger.imports.run import run_import
+from ledger.imports.specs import specs
 from pairings.models import Exchange, Unit
 from projects.models import Disbursement, Funding
 from tests.factories import BodyFactory, DisbursementFactory, FundingFactory, ProjectFactory

@@ -5,7 +5,9 @@ import pytest
 from django.utils import translation
 
 from aidledger.models import Member, MemberRole
-from ledger.imports import export_rows, run_import, specs
+from ledger.imports.run import run_import
+from ledger.imports.specs import specs
+from ledger.imports.workbook import export_rows
 from tests.factories import BatchFactory, BodyFactory, MemberFactory, MemberRoleFactory
 from tests.ledger.imports.conftest import csv_bytes
 

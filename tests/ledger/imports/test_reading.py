@@ -6,15 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from ledger.imports import (
-    CellError,
-    FileError,
-    Money,
-    Month,
-    decode,
-    parse_date,
-    read_table,
-)
+from ledger.imports.errors import CellError, FileError
+from ledger.imports.files import decode, read_table
+from ledger.imports.parsers import Money, Month, parse_date
 from tests.ledger.imports.conftest import csv_bytes, xlsx_bytes
 
 

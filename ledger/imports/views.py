@@ -31,7 +31,9 @@ from django.utils.translation import gettext_lazy
 
 from ledger import permissions
 from ledger.exports import xlsx_response
-from ledger.imports import ImportSpec, export_rows, run_import, spec_for_model, specs
+from ledger.imports.run import run_import
+from ledger.imports.specs import ImportSpec, spec_for_model, specs
+from ledger.imports.workbook import export_rows, write_workbook
 
 SESSION_KEY = "pending_imports"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -149,12 +151,20 @@ class ImportAdminMixin:
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload → preview (nothing written) → confirm (the whole check again, then write)."""
         spec = self.import_spec()
         if spec is None:
             raise Http404
         if not permissions.can_add(request.user, self.model):
             raise PermissionDenied
-        context: dict[str, Any] = {
+        context = self.import_context(request, spec)
+        if request.method == "POST" and "token" in request.POST:
+            return self.confirm_import(request, spec, context)
+        return self.preview_import(request, spec, context)
+
+    def import_context(self, request: HttpRequest, spec: ImportSpec) -> dict[str, Any]:
+        """What the import page always shows: the columns, the template, the limits."""
+        return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import %(records)s") % {"records": spec.title},
@@ -164,35 +174,48 @@ class ImportAdminMixin:
             "max_mb": f"{settings.IMPORT_MAX_BYTES / 1_000_000:g}",
             "max_rows": settings.IMPORT_MAX_ROWS,
         }
-        changelist = reverse(
+
+    def changelist_url(self) -> str:
+        return reverse(
             f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist"
         )
-        if request.method == "POST" and "token" in request.POST:
-            kept = take(request, spec, request.POST["token"])
-            if kept is None:
-                messages.error(
-                    request, _("That upload has expired or was already used; upload it again.")
-                )
-                return redirect(request.path)
-            data, entry = kept
-            if "cancel" in request.POST:
-                messages.info(request, _("Import cancelled; nothing was written."))
-                return redirect(changelist)
-            result = run_import(
-                spec, data, filename=entry["filename"], sheet=entry["sheet"], user=request.user
+
+    def confirm_import(
+        self, request: HttpRequest, spec: ImportSpec, context: dict[str, Any]
+    ) -> HttpResponse:
+        """The previewed file, named by its token: cancelled, or checked again and written
+        (back to the list), or shown with the errors it has now."""
+        kept = take(request, spec, request.POST["token"])
+        if kept is None:
+            messages.error(
+                request, _("That upload has expired or was already used; upload it again.")
             )
-            if result.ok:
-                messages.success(
-                    request,
-                    _(
-                        "Imported %(filename)s: %(new)s new, %(updated)s updated, "
-                        "%(unchanged)s unchanged."
-                    )
-                    % {"filename": entry["filename"], **result.counts},
+            return redirect(request.path)
+        data, entry = kept
+        if "cancel" in request.POST:
+            messages.info(request, _("Import cancelled; nothing was written."))
+            return redirect(self.changelist_url())
+        result = run_import(
+            spec, data, filename=entry["filename"], sheet=entry["sheet"], user=request.user
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _(
+                    "Imported %(filename)s: %(new)s new, %(updated)s updated, "
+                    "%(unchanged)s unchanged."
                 )
-                return redirect(changelist)
-            context |= {"form": UploadForm(), "result": result, "filename": entry["filename"]}
-            return render(request, "admin/ledger/import.html", context)
+                % {"filename": entry["filename"], **result.counts},
+            )
+            return redirect(self.changelist_url())
+        context |= {"form": UploadForm(), "result": result, "filename": entry["filename"]}
+        return render(request, "admin/ledger/import.html", context)
+
+    def preview_import(
+        self, request: HttpRequest, spec: ImportSpec, context: dict[str, Any]
+    ) -> HttpResponse:
+        """The upload form; an uploaded file checked without writing, its first rows shown,
+        and kept under a token for the confirmation when it has no error."""
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
@@ -223,8 +246,6 @@ class ImportAdminMixin:
 
 def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
     """A blank XLSX in the import format: headers, an example row, drop-down lists."""
-    from ledger.imports import write_workbook
-
     spec = specs()[ledger]
     output = io.BytesIO()
     write_workbook(spec, None, output=output)
@@ -236,8 +257,6 @@ def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
 def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
     """The list's rows (its filters applied, as the CSV export) in the import format: edit
     them in Excel and import them back."""
-    from ledger.imports import write_workbook
-
     spec = specs()[ledger]
     list_url = reverse(spec.list_url_name)
     view = resolve(list_url).func.view_class()
