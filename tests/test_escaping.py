@@ -11,7 +11,6 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -68,10 +67,12 @@ def fill_every_text_field() -> int:
     return filled
 
 
-@pytest.fixture
-def hostile_ledger(db):
-    call_command("load_demo", stdout=io.StringIO())
-    assert fill_every_text_field() > 1000
+@pytest.fixture(scope="module")
+def hostile_ledger(demo_ledger, django_db_blocker):
+    """The shared demo ledger with hostile text in every field, for the module (rolled back
+    with the demo after it)."""
+    with django_db_blocker.unblock():
+        assert fill_every_text_field() > 1000
 
 
 @pytest.fixture

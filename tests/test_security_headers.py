@@ -5,7 +5,6 @@ The pages come from the URL conf (tests/test_login_required.py walks it), each f
 real record of the demo ledger, so a new page is checked the day it is added.
 """
 
-import io
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +15,6 @@ from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
@@ -198,9 +196,8 @@ def real_path(path: str) -> str:
 
 
 @pytest.fixture
-def ledger(db):
-    """The demo ledger, plus one record of each kind it does not hold."""
-    call_command("load_demo", stdout=io.StringIO())
+def ledger(demo_ledger, db):
+    """The demo ledger (shared by the module), plus one record of each kind it does not hold."""
     Group.objects.get_or_create(name="CSP check")
     now = timezone.now()
     who = {"username": "clerk", "ip_address": "10.0.0.1", "user_agent": "test"}
