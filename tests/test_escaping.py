@@ -1,8 +1,9 @@
 """HTML, script and spreadsheet formulas typed into any text field come out inert everywhere:
 escaped on every list, detail and admin page, neutralised in every CSV export.
 
-Every CharField and TextField of every ledger model (aidledger, pairings, projects) is filled
-with hostile text, then every page that shows it is rendered.
+Every CharField and TextField of every model of the apps whose records are tracked (aidledger,
+pairings, projects, evidence: ledger.history.tracked_models) is filled with hostile text, then
+every page that shows it is rendered.
 """
 
 import csv
@@ -16,13 +17,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from ledger.history import tracked_models
 from ledger.listing import LedgerListView
+from ledger.records import RecordDetailView
 from tests.factories import UserFactory
 from tests.test_login_required import ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 
-LEDGER_APPS = ("aidledger", "pairings", "projects")
+# The apps that keep the ledger: those of the models whose changes are recorded.
+LEDGER_APPS = sorted({model._meta.app_label for model in tracked_models()})
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAKOUT = '"><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("//x.example","y")'
@@ -92,24 +96,25 @@ def site_pages() -> list[str]:
     return sorted(pages)
 
 
-def detail_pages() -> list[str]:
+def detail_models() -> dict[str, type[models.Model]]:
+    """Every record page: a ledger record's (a RecordDetailView in the URL conf, which declares
+    its model) and the three pages of their own, which do not."""
     from aidledger.models import Member
-    from pairings.models import Exchange, Mentorship, Pairing
-    from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
+    from pairings.models import Pairing
+    from projects.models import Project
 
+    declared = {
+        pattern.name: pattern.callback.view_class.model
+        for pattern in ENDPOINTS.values()
+        if issubclass(getattr(pattern.callback, "view_class", object), RecordDetailView)
+    }
+    own = {"member-detail": Member, "pairing-detail": Pairing, "project-detail": Project}
+    return own | declared
+
+
+def detail_pages() -> list[str]:
     pages = []
-    for name, model in (
-        ("member-detail", Member),
-        ("pairing-detail", Pairing),
-        ("project-detail", Project),
-        ("exchange-detail", Exchange),
-        ("mentorship-detail", Mentorship),
-        ("funding-detail", Funding),
-        ("disbursement-detail", Disbursement),
-        ("indicator-detail", Indicator),
-        ("lead-detail", InvestmentLead),
-        ("sale-detail", Sale),
-    ):
+    for name, model in detail_models().items():
         for pk in model.objects.order_by("pk").values_list("pk", flat=True)[:5]:
             pages.append(reverse(name, args=[pk]))
     return pages

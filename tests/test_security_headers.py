@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from aidledger.models import Member
 from evidence.models import Evidence
-from pairings.models import Exchange, Mentorship, Pairing
-from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
+from ledger.records import RecordDetailView
+from pairings.models import Pairing
+from projects.models import Project, Sale
 from tests.factories import UserFactory, make_evidence
 from tests.test_login_required import ENDPOINTS, SAMPLE
 
@@ -40,18 +41,12 @@ POLICY = {
     "form-action": ["'self'"],
 }
 
-# The site's own pages that show one record: the model their <pk> names.
+# The site's own pages that show one record and do not declare its model: the model their <pk>
+# names. A ledger record's page (a RecordDetailView, ledger/records.py) declares its own.
 DETAIL_MODELS = {
     "member-detail": Member,
     "pairing-detail": Pairing,
     "project-detail": Project,
-    "exchange-detail": Exchange,
-    "mentorship-detail": Mentorship,
-    "funding-detail": Funding,
-    "disbursement-detail": Disbursement,
-    "indicator-detail": Indicator,
-    "lead-detail": InvestmentLead,
-    "sale-detail": Sale,
     "evidence-download": Evidence,
     "evidence-thumbnail": Evidence,
     "evidence-delete": Evidence,
@@ -179,8 +174,11 @@ def real_path(path: str) -> str:
     if not ids or match.url_name is None:
         return path
     model_admin = getattr(match.func, "model_admin", None)
+    view_class = getattr(match.func, "view_class", None)
     if model_admin is not None:
         model = model_admin.model
+    elif view_class is not None and issubclass(view_class, RecordDetailView):
+        model = view_class.model
     elif match.url_name == "auth_user_password_change":
         model = get_user_model()
     else:
