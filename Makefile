@@ -40,8 +40,9 @@ serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--timeout 120 --access-logfile - --error-logfile - --no-control-socket
 
+# One pytest-xdist worker per core, each with its own test database (test_<name>_gw0, …).
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

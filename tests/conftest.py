@@ -1,4 +1,9 @@
+import io
+from contextlib import ExitStack
+
 import pytest
+from django.core.management import call_command
+from django.db import connections, transaction
 from django.utils import translation
 
 from ledger import permissions
@@ -85,6 +90,54 @@ def evidence_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The demo ledger, shared ----------------------------------------------------------------------
+# Loading the demo takes seconds; reloading it for every test was about 40% of the suite. A test
+# that reads it asks for `demo_ledger`: the module loads it once, inside a transaction on every
+# database, and each test runs in its own savepoint on top (pytest-django's `db`), as Django's
+# TestCase.setUpTestData does; the module's end rolls the demo back. Tests that need
+# `transactional_db`, a live server or a subprocess reading the database cannot share it, nor can
+# a test whose point is what loading does (twice changes nothing): those call the loader.
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(django_db_setup, django_db_blocker):
+    """The demo ledger (`load_demo`), loaded once for the module, rolled back after it."""
+    with ExitStack() as atomics:
+        with django_db_blocker.unblock():
+            for alias in connections:
+                atomics.enter_context(transaction.atomic(using=alias))
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        with django_db_blocker.unblock():
+            for alias in connections:
+                transaction.set_rollback(True, using=alias)
+            atomics.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each module, run the tests on the shared demo ledger last, after the others.
+
+    The demo stays loaded from the first test that asks for it to the module's end: tests that
+    do not ask for it run before, on the empty database they expect, whatever order the tests
+    were collected or shuffled in. Runs after pytest-django's own reordering (plain database
+    tests, then transactional ones, then the rest), so only moves tests within a run of one
+    module."""
+    reordered, run = [], []
+
+    def flush():
+        reordered.extend(item for item in run if "demo_ledger" not in item.fixturenames)
+        reordered.extend(item for item in run if "demo_ledger" in item.fixturenames)
+        run.clear()
+
+    for item in items:
+        if run and item.module is not run[-1].module:
+            flush()
+        run.append(item)
+    flush()
+    items[:] = reordered
 
 
 def pytest_configure(config):

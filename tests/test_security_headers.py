@@ -5,7 +5,6 @@ The pages come from the URL conf (tests/test_login_required.py walks it), each f
 real record of the demo ledger, so a new page is checked the day it is added.
 """
 
-import io
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +15,6 @@ from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
@@ -24,9 +22,9 @@ from django.utils import timezone
 
 from aidledger.models import Member
 from evidence.models import Evidence
-from pairings.models import Exchange, Mentorship, Pairing
-from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Project, Sale
-from tests.example_ledger.models import Training
+from ledger.records import RecordDetailView
+from pairings.models import Pairing
+from projects.models import Project, Sale
 from tests.factories import TrainingFactory, UserFactory, make_evidence
 from tests.test_login_required import ENDPOINTS, SAMPLE
 
@@ -43,22 +41,15 @@ POLICY = {
     "form-action": ["'self'"],
 }
 
-# The site's own pages that show one record: the model their <pk> names.
+# The site's own pages that show one record and do not declare its model: the model their <pk>
+# names. A ledger record's page (a RecordDetailView, ledger/records.py) declares its own.
 DETAIL_MODELS = {
     "member-detail": Member,
     "pairing-detail": Pairing,
     "project-detail": Project,
-    "exchange-detail": Exchange,
-    "mentorship-detail": Mentorship,
-    "funding-detail": Funding,
-    "disbursement-detail": Disbursement,
-    "indicator-detail": Indicator,
-    "lead-detail": InvestmentLead,
-    "sale-detail": Sale,
     "evidence-download": Evidence,
     "evidence-thumbnail": Evidence,
     "evidence-delete": Evidence,
-    "training-detail": Training,  # tests/example_ledger
 }
 
 # Pages that do not answer a GET with 200, and why. Everything else must be 200.
@@ -183,8 +174,11 @@ def real_path(path: str) -> str:
     if not ids or match.url_name is None:
         return path
     model_admin = getattr(match.func, "model_admin", None)
+    view_class = getattr(match.func, "view_class", None)
     if model_admin is not None:
         model = model_admin.model
+    elif view_class is not None and issubclass(view_class, RecordDetailView):
+        model = view_class.model
     elif match.url_name == "auth_user_password_change":
         model = get_user_model()
     else:
@@ -200,9 +194,8 @@ def real_path(path: str) -> str:
 
 
 @pytest.fixture
-def ledger(db):
-    """The demo ledger, plus one record of each kind it does not hold."""
-    call_command("load_demo", stdout=io.StringIO())
+def ledger(demo_ledger, db):
+    """The demo ledger (shared by the module), plus one record of each kind it does not hold."""
     Group.objects.get_or_create(name="CSP check")
     now = timezone.now()
     who = {"username": "clerk", "ip_address": "10.0.0.1", "user_agent": "test"}

@@ -32,8 +32,8 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo():
-    load_demo()
+def demo(demo_ledger):
+    """The second batch of the shared demo ledger (tests/conftest.py)."""
     return Batch.objects.get(number=2)
 
 

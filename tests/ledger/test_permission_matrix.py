@@ -198,45 +198,6 @@ for _label, _kinds in ADMIN_MODELS.items():
     for _kind, _rule in _kinds.items():
         RULES[f"admin:{_label}:{_kind}"] = _rule
 
-# Imports (ledger/imports/views.py): the admin's import page for whoever may add records of
-# the model; beside each list, its blank template and its records in the import format.
-IMPORTS = {
-    "aidledger.member": admin(403, 403, 200),
-    "pairings.unit": admin(200, 200, 200),
-    **{
-        label: admin(200, 200, 200)
-        for label in (
-            "pairings.pairing",
-            "pairings.exchange",
-            "pairings.mentorship",
-            "projects.project",
-            "projects.funding",
-            "projects.disbursement",
-            "projects.indicator",
-            "projects.investmentlead",
-            "projects.sale",
-        )
-    },
-}
-for _label, _rule in IMPORTS.items():
-    RULES[f"admin:{_label}:import"] = _rule
-for _ledger in (
-    "members",
-    "units",
-    "pairings",
-    "exchanges",
-    "mentorships",
-    "projects",
-    "funding",
-    "disbursements",
-    "indicators",
-    "leads",
-    "sales",
-):
-    RULES[f"{_ledger}-import-template"] = PAGE
-    RULES[f"{_ledger}-records"] = PAGE
-
-
 # The URL conf, walked ------------------------------------------------------------------------
 
 
@@ -277,6 +238,16 @@ def key_of(entry: URLPattern, route: str, namespace: str) -> str:
 
 
 ENDPOINTS = {key: (route, entry) for key, route, entry in walk(get_resolver().url_patterns)}
+
+# Imports (ledger/imports/views.py): the admin's import page of a model answers like its "add"
+# page (whoever may add records of the model may import them); beside each list, its blank
+# template and its records in the import format are pages like the list. Which ledgers have
+# imports is the URL conf's to say (ledger.imports), not a copy of it here.
+for _key in ENDPOINTS:
+    if _key.startswith("admin:") and _key.endswith(":import"):
+        RULES[_key] = ADMIN_MODELS[_key.removeprefix("admin:").removesuffix(":import")]["add"]
+    elif _key.endswith(("-import-template", "-records")):
+        RULES[_key] = PAGE
 
 
 def test_every_url_pattern_has_a_rule():

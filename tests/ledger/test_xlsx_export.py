@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
@@ -99,12 +98,12 @@ def same_cell(text: str, value) -> bool:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_ledger, db):
+    """The shared demo ledger (tests/conftest.py), loaded once for the module."""
 
 
 # Same rows, same columns ----------------------------------------------------------------------
-# One test walks all eleven lists: loading the demo ledger once per list would dominate the run.
+# One test walks all eleven lists: a parametrised test per list would multiply the page loads.
 
 
 def test_every_list_exports_to_xlsx_the_csv_rows_and_columns(client_logged_in, demo):

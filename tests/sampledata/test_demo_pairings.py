@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from aidledger.models import Body
@@ -20,13 +19,10 @@ SECOND_BATCH_START = datetime.date(2023, 7, 1)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded twice, once for the whole module (it takes seconds), rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo(demo_ledger, django_db_blocker):
+    """The shared demo ledger (loaded once for the module), loaded a second time."""
+    with django_db_blocker.unblock():
         call_command("load_demo", stdout=io.StringIO())
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def active_on(day):

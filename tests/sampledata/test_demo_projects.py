@@ -12,12 +12,15 @@ from tests.utils import totals
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=None)
-    counts = {m: m.objects.count() for m in (Project, Funding, Disbursement, InvestmentLead, Sale)}
-    call_command("load_demo", stdout=None)
-    assert {m: m.objects.count() for m in counts} == counts
+@pytest.fixture(scope="module")
+def demo(demo_ledger, django_db_blocker):
+    """The shared demo ledger, loaded a second time for the module: that changes nothing."""
+    with django_db_blocker.unblock():
+        counts = {
+            m: m.objects.count() for m in (Project, Funding, Disbursement, InvestmentLead, Sale)
+        }
+        call_command("load_demo", stdout=None)
+        assert {m: m.objects.count() for m in counts} == counts
     return counts
 
 

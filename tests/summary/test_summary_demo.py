@@ -6,18 +6,13 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module (it takes seconds), rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_ledger):
+    """The shared demo ledger (tests/conftest.py), loaded once for the module."""
 
 
 def summary(*args: str) -> dict:
