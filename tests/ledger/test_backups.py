@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -34,8 +33,9 @@ def as_json(figures: dict) -> dict:
 
 def manage(*arguments: str, database_url: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    # The tests' own settings: the restored database has the same apps as the backed-up one.
-    env |= {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    # DJANGO_SETTINGS_MODULE stays the tests' own (pytest-django sets it): the restored
+    # database is read with the same apps as the backed-up one.
+    env |= {"DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=PROJECT_ROOT,
