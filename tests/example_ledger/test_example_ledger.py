@@ -3,12 +3,15 @@ outside tests/example_ledger names it (the settings add the app and its URLs).""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
 from evidence.models import carriers
 from ledger import lookups, permissions
 from ledger.history import record_changes, tracked_models
+from ledger.imports.run import run_import
+from ledger.imports.specs import spec_for_model, specs
 from ledger.navigation import declared_sections
 from tests.example_ledger.models import Training
 from tests.factories import TrainingFactory, make_evidence
@@ -87,3 +90,25 @@ def test_its_admin_lets_the_groups_editor_in_and_keeps_others_out(
     assert "evidence" in page.content.decode()  # the evidence inline came with LedgerAdmin
     client.force_login(editor_b)
     assert 'name="_save"' not in client.get(url).content.decode()
+
+
+def test_its_import_is_found_and_writes_rows_with_their_history(editor_a, group_a):
+    spec = specs()["trainings"]
+    assert spec_for_model(Training) is spec
+    data = "title,held_on,body,cost\r\n电商培训,2024-06-12,第二批 · 产业扶持组,12500.50\r\n"
+    result = run_import(spec, data.encode("utf-8"), filename="trainings.csv", user=editor_a)
+    assert result.errors == []
+    training = Training.objects.get()
+    assert (training.title, training.body, training.cost) == (
+        "电商培训",
+        group_a,
+        Decimal("12500.50"),
+    )
+    assert training.history.count() == 1
+
+
+def test_its_import_refuses_another_groups_rows(editor_b, group_a):
+    data = "title,held_on,body,cost\r\n电商培训,2024-06-12,第二批 · 产业扶持组,12500.50\r\n"
+    result = run_import(specs()["trainings"], data.encode(), filename="t.csv", user=editor_b)
+    assert result.errors
+    assert not Training.objects.exists()
