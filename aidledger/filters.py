@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.models import Batch, Body, Member, MemberRole
+from aidledger.models import Batch, Body, Member, MemberRole, RoleKind
 from ledger.filters import DateInput, SearchFilter, choice_filter
 from ledger.lookups import LookupFilter
 
@@ -43,7 +43,7 @@ class MemberFilter(django_filters.FilterSet):
     )
     batch = batch_filter("batch")
     body = body_filter(_("body"), method="filter_body")
-    role = choice_filter(_("role"), MemberRole.Role.choices, method="filter_role")
+    role = choice_filter(_("role"), RoleKind.choices, method="filter_role")
     active_on = django_filters.DateFilter(
         label=_("active on"), method="filter_active_on", widget=DateInput()
     )
