@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.models import Batch, Body, Member, MemberRole, RoleKind
-from ledger.filters import DateInput, SearchFilter, choice_filter
+from ledger.filters import SearchFilter, choice_filter, date_filter
 from ledger.lookups import LookupFilter
 
 
@@ -44,12 +44,8 @@ class MemberFilter(django_filters.FilterSet):
     batch = batch_filter("batch")
     body = body_filter(_("body"), method="filter_body")
     role = choice_filter(_("role"), RoleKind.choices, method="filter_role")
-    active_on = django_filters.DateFilter(
-        label=_("active on"), method="filter_active_on", widget=DateInput()
-    )
-    mentoring_by = django_filters.DateFilter(
-        label=_("mentoring by"), method="filter_mentoring_by", widget=DateInput()
-    )
+    active_on = date_filter(_("active on"), method="filter_active_on")
+    mentoring_by = date_filter(_("mentoring by"), method="filter_mentoring_by")
 
     class Meta:
         model = Member

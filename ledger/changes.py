@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ledger import history, permissions
-from ledger.filters import DateInput, choice_filter
+from ledger.filters import choice_filter, date_filter
 from ledger.listing import Column, LedgerListView
 from ledger.lookups import LookupFilter
 
@@ -24,8 +24,8 @@ class ChangeFilter(django_filters.FilterSet):
         label=_("changed by"),
     )
     action = choice_filter(_("action"), list(history.ACTIONS.items()))
-    since = django_filters.DateFilter(label=_("from"), widget=DateInput())
-    until = django_filters.DateFilter(label=_("to"), widget=DateInput())
+    since = date_filter(_("from"))
+    until = date_filter(_("to"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.form.cleaned_data

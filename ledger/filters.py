@@ -1,5 +1,5 @@
 """The filter pieces every ledger's lists share: date and month pickers, the free-text search,
-the choice filter and the link-filled filter."""
+the choice and date filters and the link-filled filter."""
 
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -68,3 +68,8 @@ def choice_filter(
     """A filter on one of `choices` (a list of pairs, or a function giving them), offering
     "All" first: a list's choice filters all read the same."""
     return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=_("All"), **kwargs)
+
+
+def date_filter(label: Any, **kwargs: Any) -> django_filters.DateFilter:
+    """A filter on a date, chosen in the browser's date picker."""
+    return django_filters.DateFilter(label=label, widget=DateInput(), **kwargs)

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from aidledger.filters import batch_filter, body_filter
 from aidledger.models import Body, Member, MemberRole
-from ledger.filters import DateInput, LinkedFilter, SearchFilter, choice_filter
+from ledger.filters import LinkedFilter, SearchFilter, choice_filter, date_filter
 from pairings.models import (
     Exchange,
     ExchangeKind,
@@ -52,11 +52,7 @@ class PairingFilter(django_filters.FilterSet):
     category = choice_filter(_("category"), UnitKind.choices)
     body = body_filter(_("responsible working group"), "responsible_body", working_groups=True)
     status = choice_filter(_("status"), PairingStatus.choices)
-    active_on = django_filters.DateFilter(
-        label=pgettext_lazy("of a pairing", "active on"),
-        method="filter_active_on",
-        widget=DateInput(),
-    )
+    active_on = date_filter(pgettext_lazy("of a pairing", "active on"), method="filter_active_on")
     unit = _linked_unit()
 
     class Meta:
@@ -76,12 +72,8 @@ class ExchangeFilter(django_filters.FilterSet):
     kind = choice_filter(_("kind"), ExchangeKind.choices)
     category = choice_filter(_("pairing category"), UnitKind.choices, method="filter_category")
     body = body_filter(_("lead body"), "lead_body")
-    date_from = django_filters.DateFilter(
-        label=_("from"), field_name="date", lookup_expr="gte", widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("until"), field_name="date", lookup_expr="lte", widget=DateInput()
-    )
+    date_from = date_filter(_("from"), field_name="date", lookup_expr="gte")
+    date_to = date_filter(_("until"), field_name="date", lookup_expr="lte")
     pairing = LinkedFilter(
         label=_("pairing"),
         queryset=Pairing.objects.select_related("helper", "helped"),
@@ -151,14 +143,10 @@ class MentorshipFilter(django_filters.FilterSet):
     batch = batch_filter("mentor__batch")
     body = body_filter(_("mentor's working group"), method="filter_body", working_groups=True)
     kind = choice_filter(_("kind of unit"), UnitKind.choices, field_name="mentee_unit__kind")
-    started_by = django_filters.DateFilter(
-        label=_("started by"), method="filter_started_by", widget=DateInput()
-    )
-    active_on = django_filters.DateFilter(
-        # Not the members' "active on" (在岗日期): the mentorship runs on that day.
-        label=pgettext_lazy("of a mentorship", "active on"),
-        method="filter_active_on",
-        widget=DateInput(),
+    started_by = date_filter(_("started by"), method="filter_started_by")
+    # Not the members' "active on" (在岗日期): the mentorship runs on that day.
+    active_on = date_filter(
+        pgettext_lazy("of a mentorship", "active on"), method="filter_active_on"
     )
     mentor = LinkedFilter(label=_("mentor"), queryset=Member.objects.all())
     unit = LinkedFilter(label=_("unit"), queryset=Unit.objects.all(), field_name="mentee_unit")

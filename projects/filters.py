@@ -6,7 +6,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batch_filter, body_filter
-from ledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter, choice_filter
+from ledger.filters import (
+    LinkedFilter,
+    MonthInput,
+    SearchFilter,
+    choice_filter,
+    date_filter,
+)
 from ledger.lookups import LookupFilter
 from projects import selectors
 from projects.models import (
@@ -70,9 +76,7 @@ class ProjectFilter(ProjectScopedFilter):
         placeholder=_("code, name or implementing unit"),
         fields=("code", "name", "implementing_unit", "description"),
     )
-    started_by = django_filters.DateFilter(
-        label=_("started by"), method="filter_started_by", widget=DateInput()
-    )
+    started_by = date_filter(_("started by"), method="filter_started_by")
 
     class Meta:
         model = Project
@@ -90,9 +94,7 @@ class FundingFilter(ProjectScopedFilter):
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
     source = choice_filter(_("source"), FundingSource.choices)
     year = YearFilter(label=_("year"), field_name="year")
-    planned_by = django_filters.DateFilter(
-        label=_("planned by"), method="filter_planned_by", widget=DateInput()
-    )
+    planned_by = date_filter(_("planned by"), method="filter_planned_by")
 
     class Meta:
         model = Funding
@@ -120,12 +122,8 @@ class DisbursementFilter(ProjectScopedFilter):
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
     source = choice_filter(_("source"), FundingSource.choices, field_name="funding__source")
-    paid_from = django_filters.DateFilter(
-        label=_("paid from"), field_name="paid_on", lookup_expr="gte", widget=DateInput()
-    )
-    paid_to = django_filters.DateFilter(
-        label=_("paid until"), field_name="paid_on", lookup_expr="lte", widget=DateInput()
-    )
+    paid_from = date_filter(_("paid from"), field_name="paid_on", lookup_expr="gte")
+    paid_to = date_filter(_("paid until"), field_name="paid_on", lookup_expr="lte")
 
     class Meta:
         model = Disbursement
@@ -147,9 +145,7 @@ class IndicatorFilter(ProjectScopedFilter):
         placeholder=_("indicator or project"), fields=("name", "project__code", "project__name")
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
-    measured_by = django_filters.DateFilter(
-        label=_("measured by"), field_name="as_of", lookup_expr="lte", widget=DateInput()
-    )
+    measured_by = date_filter(_("measured by"), field_name="as_of", lookup_expr="lte")
 
     class Meta:
         model = Indicator
@@ -164,9 +160,7 @@ class LeadFilter(django_filters.FilterSet):
     industry = choice_filter(_("industry"), Industry.choices)
     segment = LookupFilter(lookup="segment", label=_("segment"))
     city = choice_filter(_("city met in"), lambda: [(c, c) for c in selectors.cities()])
-    reached_by = django_filters.DateFilter(
-        label=_("reached by"), method="filter_reached_by", widget=DateInput()
-    )
+    reached_by = date_filter(_("reached by"), method="filter_reached_by")
     body = body_filter(_("followed by body"), "follower_body")
     batch = batch_filter("follower_body__batch")
 
