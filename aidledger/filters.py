@@ -1,11 +1,13 @@
-"""FilterSets of the team's lists, and the batch and body choices every ledger's filters use."""
+"""FilterSets of the team's lists, and the batch and body filters every ledger's lists use."""
+
+from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aidledger.models import Batch, Body, Member, MemberRole
-from ledger.filters import DateInput, SearchFilter
+from aidledger.models import Batch, Body, Member, MemberRole, RoleKind
+from ledger.filters import SearchFilter, choice_filter, date_filter
 from ledger.lookups import LookupFilter
 
 
@@ -19,33 +21,31 @@ def bodies(*, working_groups: bool = False) -> QuerySet[Body]:
     return Body.ordered(working_groups=working_groups)
 
 
+def batch_filter(field_name: str | None = None, **kwargs: Any) -> LookupFilter:
+    """A list's batch filter: the rows whose batch is at `field_name` (or those `method=`
+    picks), the batch chosen in the batches' lookup."""
+    return LookupFilter(lookup="batch", label=_("batch"), field_name=field_name, **kwargs)
+
+
+def body_filter(
+    label: Any, field_name: str | None = None, *, working_groups: bool = False, **kwargs: Any
+) -> LookupFilter:
+    """A list's filter on a body (a working group, with `working_groups`) at `field_name`
+    (or as `method=` picks), chosen in the bodies' lookup."""
+    lookup = "working-group" if working_groups else "body"
+    return LookupFilter(lookup=lookup, label=label, field_name=field_name, **kwargs)
+
+
 class MemberFilter(django_filters.FilterSet):
     q = SearchFilter(
         placeholder=_("name, unit or post"),
         fields=("name", "home_unit", "home_post", "posting_unit", "posting_post"),
     )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="batch",
-    )
-    body = LookupFilter(
-        lookup="body",
-        label=_("body"),
-        method="filter_body",
-    )
-    role = django_filters.ChoiceFilter(
-        label=_("role"),
-        choices=MemberRole.Role.choices,
-        method="filter_role",
-        empty_label=_("All"),
-    )
-    active_on = django_filters.DateFilter(
-        label=_("active on"), method="filter_active_on", widget=DateInput()
-    )
-    mentoring_by = django_filters.DateFilter(
-        label=_("mentoring by"), method="filter_mentoring_by", widget=DateInput()
-    )
+    batch = batch_filter("batch")
+    body = body_filter(_("body"), method="filter_body")
+    role = choice_filter(_("role"), RoleKind.choices, method="filter_role")
+    active_on = date_filter(_("active on"), method="filter_active_on")
+    mentoring_by = date_filter(_("mentoring by"), method="filter_mentoring_by")
 
     class Meta:
         model = Member

@@ -118,12 +118,13 @@ ONE_PER_BATCH = {
 class Body(models.Model):
     """A body of the "1+1+3" structure: the command post, the party branch, a working group."""
 
+    # The module-level enum is the spelling; this alias stays while ledger.imports reads it.
     Kind = BodyKind
 
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("batch")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
     name = models.CharField(_("name"), max_length=50, help_text=_("For example 产业扶持组."))
     duties = models.TextField(_("duties"), blank=True)
     position = models.PositiveSmallIntegerField(
@@ -285,15 +286,13 @@ class RoleKind(models.TextChoices):
 class MemberRole(models.Model):
     """A member's role in one body (领队, 组长, 书记, 成员 …)."""
 
-    Role = RoleKind
-
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="roles", verbose_name=_("member")
     )
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="roles", verbose_name=_("body")
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
 
     history = LedgerHistory(str_related=("body",), parent="member")
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 
 
 def _roles_with_bodies() -> Prefetch:
@@ -47,9 +47,9 @@ def team_overview() -> QuerySet[Programme]:
     with member counts and heads: the team's structure in four queries however large it is."""
     heads = MemberRole.objects.filter(
         role__in=[
-            MemberRole.Role.LEADER,
-            MemberRole.Role.HEAD,
-            MemberRole.Role.SECRETARY,
+            RoleKind.LEADER,
+            RoleKind.HEAD,
+            RoleKind.SECRETARY,
         ]
     ).select_related("member")
     bodies = Body.objects.annotate(member_count=Count("roles", distinct=True)).prefetch_related(
@@ -60,7 +60,7 @@ def team_overview() -> QuerySet[Programme]:
         .annotate(
             member_count=Count("members", distinct=True),
             working_group_count=Count(
-                "bodies", filter=Q(bodies__kind=Body.Kind.WORKING_GROUP), distinct=True
+                "bodies", filter=Q(bodies__kind=BodyKind.WORKING_GROUP), distinct=True
             ),
         )
         .order_by("-number")

@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from aidledger import selectors
 from aidledger.filters import MemberFilter
@@ -23,17 +22,17 @@ class MemberListView(LedgerListView):
     filterset_class = MemberFilter
     default_sort = "batch"
     columns = (
-        Column("name", pgettext_lazy("of a person", "name"), "name", sort="name", link=True),
-        Column("batch", _("batch"), "batch.name", sort="batch__number"),
-        Column("roles", _("roles"), _roles, kind="list"),
-        Column("home_unit", _("home unit"), "home_unit", sort="home_unit"),
-        Column("home_post", _("home post"), "home_post"),
-        Column("posting_unit", _("posting unit"), "posting_unit", sort="posting_unit"),
-        Column("posting_post", _("posting post"), "posting_post"),
-        Column("phone", _("phone"), "phone"),
-        Column("active_from", _("active from"), "active_from", sort="active_from", kind="date"),
-        Column("active_until", _("active until"), "active_until", kind="date"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("name", sort=True, link=True),
+        Column("batch.name", sort="batch__number"),
+        Column(_roles, _("roles"), key="roles", kind="list"),
+        Column("home_unit", sort=True),
+        Column("home_post"),
+        Column("posting_unit", sort=True),
+        Column("posting_post"),
+        Column("phone"),
+        Column("active_from", sort=True),
+        Column("active_until"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Member]:

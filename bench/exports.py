@@ -46,7 +46,7 @@ def setup_django(url: str) -> None:
 
 
 def _team():
-    from aidledger.models import Batch, Body, Programme
+    from aidledger.models import Batch, Body, BodyKind, Programme
 
     programme = Programme.objects.create(
         name="基准测试", helper_place="甲市", helped_place="乙县", plan_start="2021-01-01"
@@ -55,7 +55,7 @@ def _team():
         programme=programme, number=1, name="第一批", start_date="2021-06-01"
     )
     groups = [
-        Body.objects.create(batch=batch, kind=Body.Kind.WORKING_GROUP, name=f"第{n}工作组")
+        Body.objects.create(batch=batch, kind=BodyKind.WORKING_GROUP, name=f"第{n}工作组")
         for n in range(1, 4)
     ]
     return programme, batch, groups

@@ -101,8 +101,6 @@ def stored_name(evidence: "Evidence", filename: str) -> str:
 class Evidence(models.Model):
     """One file proving a ledger record (佐证材料): a photo, a PDF, a Word or Excel file."""
 
-    Kind = FileKind
-
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,

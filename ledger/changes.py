@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ledger import history, permissions
-from ledger.filters import DateInput
+from ledger.filters import choice_filter, date_filter
 from ledger.listing import Column, LedgerListView
 from ledger.lookups import LookupFilter
 
@@ -18,18 +18,14 @@ class ChangeFilter(django_filters.FilterSet):
     cannot be filtered after the union: the filters go into each part of it
     (ledger.history.recent_changes)."""
 
-    model = django_filters.ChoiceFilter(
-        label=_("record type"), choices=history.model_choices, empty_label=_("All")
-    )
+    model = choice_filter(_("record type"), history.model_choices)
     user = LookupFilter(
         lookup="user",
         label=_("changed by"),
     )
-    action = django_filters.ChoiceFilter(
-        label=_("action"), choices=list(history.ACTIONS.items()), empty_label=_("All")
-    )
-    since = django_filters.DateFilter(label=_("from"), widget=DateInput())
-    until = django_filters.DateFilter(label=_("to"), widget=DateInput())
+    action = choice_filter(_("action"), list(history.ACTIONS.items()))
+    since = date_filter(_("from"))
+    until = date_filter(_("to"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.form.cleaned_data
@@ -49,12 +45,12 @@ class ChangeListView(LedgerListView):
     filterset_class = ChangeFilter
     default_sort = "-when"
     columns = (
-        Column("when", _("when"), itemgetter("history_date"), sort="history_date", kind="date"),
-        Column("user", _("changed by"), itemgetter("user_name")),
-        Column("action", _("action"), itemgetter("action_label")),
-        Column("type", _("record type"), itemgetter("record_type"), sort="model"),
-        Column("record", _("record"), itemgetter("record"), link=True),
-        Column("changes", _("what changed"), itemgetter("changes"), kind="list"),
+        Column(itemgetter("history_date"), _("when"), key="when", sort="history_date", kind="date"),
+        Column(itemgetter("user_name"), _("changed by"), key="user"),
+        Column(itemgetter("action_label"), _("action"), key="action"),
+        Column(itemgetter("record_type"), _("record type"), key="type", sort="model"),
+        Column(itemgetter("record"), _("record"), key="record", link=True),
+        Column(itemgetter("changes"), _("what changed"), key="changes", kind="list"),
     )
 
     def get_queryset(self) -> QuerySet:

@@ -1,7 +1,8 @@
-"""The filter pieces every ledger's lists share: date and month pickers, the free-text search
-and the link-filled filter."""
+"""The filter pieces every ledger's lists share: date and month pickers, the free-text search,
+the choice and date filters and the link-filled filter."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import django_filters
 from django import forms
@@ -59,3 +60,16 @@ class LinkedFilter(django_filters.ModelChoiceFilter):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
+
+
+def choice_filter(
+    label: Any, choices: Iterable[tuple[Any, Any]] | Callable[[], Any], **kwargs: Any
+) -> django_filters.ChoiceFilter:
+    """A filter on one of `choices` (a list of pairs, or a function giving them), offering
+    "All" first: a list's choice filters all read the same."""
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=_("All"), **kwargs)
+
+
+def date_filter(label: Any, **kwargs: Any) -> django_filters.DateFilter:
+    """A filter on a date, chosen in the browser's date picker."""
+    return django_filters.DateFilter(label=label, widget=DateInput(), **kwargs)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import islice
 from typing import Any, ClassVar, Literal
@@ -27,6 +27,8 @@ from typing import Any, ClassVar, Literal
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Choices, Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -41,7 +43,7 @@ from django.views import View
 
 from ledger.copy_export import CopyStream, copy_select, value_expression
 from ledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
-from ledger.fields import yuan
+from ledger.fields import MoneyField, yuan
 
 Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
 
@@ -52,7 +54,13 @@ class Column:
 
     `value` is an attribute path ("batch.name") or a function of the row object; it must only
     read what the selector (select_related) or `load_related()` already loaded, never query.
-    `sort` is the ORM ordering expression that sorts by this column, if it can be sorted.
+    A path declares the rest by default (`bind`, when the list's queryset is known): `key`
+    (in `?sort=` and the CSS class) is its last step, or the relation when the path ends at
+    the related record's name ("batch.name" → "batch"); `label` is that field's verbose name;
+    `kind` follows the type of the field the path reads (money, dates, numbers, long text).
+    A function, or a path to an annotation, gives its key and label itself.
+    `sort` is the ORM ordering expression that sorts by this column, if it can be sorted;
+    True sorts by the path itself ("helper.name" → "helper__name").
     `choices` (a TextChoices class) shows a coded value as its label: 农业 for "agriculture".
     `link` makes the cell a link: True to the row's own page, an attribute path ("project")
     to that related record's page; either through `get_absolute_url()`.
@@ -61,14 +69,45 @@ class Column:
     ledger.copy_export). Without it the list's CSV is written by Python.
     """
 
-    key: str
-    label: str | Promise
     value: str | Callable[[Any], Any]
-    sort: str | None = None
-    kind: Kind = "text"
+    label: str | Promise | None = None
+    key: str = ""
+    sort: str | bool | None = None
+    kind: Kind | None = None
     link: bool | str = False
     choices: type[Choices] | None = None
     db_text: Any = None
+
+    def __post_init__(self) -> None:
+        if callable(self.value):
+            if not self.key or self.label is None or self.sort is True:
+                raise ValueError(f"{self.value!r}: a function's column needs a key and a label")
+            if self.kind is None:
+                object.__setattr__(self, "kind", "text")
+            return
+        if not self.key:
+            object.__setattr__(self, "key", _subject(self.value).rsplit(".", 1)[-1])
+        if self.sort is True:
+            object.__setattr__(self, "sort", self.value.replace(".", "__"))
+
+    @property
+    def bound(self) -> bool:
+        """Whether every default is filled in (see `bind`)."""
+        return self.label is not None and self.kind is not None
+
+    def bind(self, queryset: QuerySet) -> Column:
+        """This column with its label and kind filled in from the fields its path reads in
+        `queryset`'s model (or an annotation of `queryset`)."""
+        if self.bound or callable(self.value):  # a function's column is bound from the start
+            return self
+        path = self.value
+        label, kind = self.label, self.kind
+        if label is None:
+            subject = model_field(queryset, _subject(path))
+            if getattr(subject, "verbose_name", None) is None:
+                raise ValueError(f"column {self.key!r} of {queryset.model.__name__}: give a label")
+            label = subject.verbose_name
+        return replace(self, label=label, kind=kind or kind_of(model_field(queryset, path)))
 
     def value_of(self, obj: Any) -> Any:
         if callable(self.value):
@@ -98,6 +137,47 @@ class Column:
         if isinstance(target, dict):  # rows built as dicts (the recent changes) carry their URL
             return target.get("get_absolute_url")
         return target.get_absolute_url()
+
+
+def _subject(path: str) -> str:
+    """What a column's path stands for: the path, or the relation when it ends at the related
+    record's name ("batch.name" → "batch": the column is the batch, shown by its name)."""
+    head, _dot, last = path.rpartition(".")
+    return head if head and last == "name" else path
+
+
+def model_field(source: type[models.Model] | QuerySet, path: str) -> models.Field | None:
+    """The model field at the end of an attribute path ("funding.year"), following relations
+    from a model or a queryset's model; for a queryset, also the output field of the
+    annotation a one-step path names ("disbursed"). None for anything else (a property)."""
+    queryset = source if isinstance(source, QuerySet) else None
+    current: Any = source.model if queryset is not None else source
+    found = None
+    for position, part in enumerate(path.split(".")):
+        if current is None:
+            return None
+        try:
+            found = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            if queryset is not None and position == 0 and "." not in path:
+                annotation = queryset.query.annotations.get(part)
+                return None if annotation is None else annotation.output_field
+            return None
+        current = found.related_model
+    return found
+
+
+def kind_of(field: models.Field | None) -> Kind:
+    """How a value of this model field shows: money, a date, a number, long or short text."""
+    if isinstance(field, MoneyField):
+        return "money"
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return "date"
+    if isinstance(field, models.DecimalField | models.IntegerField):
+        return "number"
+    if isinstance(field, models.TextField):
+        return "longtext"
+    return "text"
 
 
 @dataclass(frozen=True)
@@ -193,6 +273,27 @@ class Header:
     next_sort: str | None
 
 
+class BoundColumns:
+    """A list's `columns` as declared, each with its defaults filled in from the list's queryset
+    (`Column.bind`) the first time they are read: the queryset's model is known only once the
+    apps are loaded, after the views are declared. A list's own columns, per list class."""
+
+    def __init__(self, declared: Sequence[Column]) -> None:
+        self.declared = tuple(declared)
+        self._bound: dict[type, tuple[Column, ...]] = {}
+
+    def __get__(self, view: Any, owner: type[LedgerListView]) -> tuple[Column, ...]:
+        columns = self._bound.get(owner)
+        if columns is None:
+            if all(column.bound for column in self.declared):
+                columns = self.declared
+            else:
+                queryset = owner().get_queryset()
+                columns = tuple(column.bind(queryset) for column in self.declared)
+            self._bound[owner] = columns
+        return columns
+
+
 class LedgerListView(View):
     """A filtered, sorted, paginated list, and its exports (`export="csv"` or `"xlsx"`)."""
 
@@ -206,6 +307,12 @@ class LedgerListView(View):
     url_name = ""
     template_name = "ledger/ledger_list.html"
     export: Literal["", "csv", "xlsx"] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("columns")
+        if declared is not None and not isinstance(declared, BoundColumns):
+            cls.columns = BoundColumns(declared)
 
     @classmethod
     def urls(cls, route: str, *, name: str) -> list[URLPattern]:

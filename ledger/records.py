@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -26,8 +26,7 @@ from django.utils.text import capfirst
 from django.views import View
 
 from ledger import permissions
-from ledger.fields import MoneyField
-from ledger.listing import Kind, display
+from ledger.listing import Kind, display, kind_of, model_field
 
 
 @dataclass(frozen=True)
@@ -56,33 +55,6 @@ class Row:
     empty: bool = False
 
 
-def _model_field(model: type[models.Model], path: str) -> models.Field | None:
-    """The model field at the end of `path`, or None for an annotation or property."""
-    current: Any = model
-    found = None
-    for part in path.split("."):
-        if current is None:
-            return None
-        try:
-            found = current._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-        current = found.related_model
-    return found
-
-
-def _kind_of(model_field: models.Field | None) -> Kind:
-    if isinstance(model_field, MoneyField):
-        return "money"
-    if isinstance(model_field, models.DateField):  # DateTimeField too
-        return "date"
-    if isinstance(model_field, models.DecimalField | models.IntegerField):
-        return "number"
-    if isinstance(model_field, models.TextField):
-        return "longtext"
-    return "text"
-
-
 def _url_of(obj: Any) -> str | None:
     get_url = getattr(obj, "get_absolute_url", None)
     if get_url is None:
@@ -107,21 +79,21 @@ def record_rows(record: models.Model, fields: Sequence[Field | str]) -> list[Row
     rows = []
     for spec in fields:
         spec = Field(spec) if isinstance(spec, str) else spec
-        model_field = _model_field(type(record), spec.path)
-        if spec.label is None and model_field is None:
+        target = model_field(type(record), spec.path)
+        if spec.label is None and target is None:
             raise ValueError(f"{type(record).__name__}: give a label for {spec.path!r}")
-        label = spec.label if spec.label is not None else capfirst(model_field.verbose_name)
-        kind = spec.kind or _kind_of(model_field)
+        label = spec.label if spec.label is not None else capfirst(target.verbose_name)
+        kind = spec.kind or kind_of(target)
         value = _value_at(record, spec.path)
-        if isinstance(model_field, models.ManyToManyField) or isinstance(value, models.Manager):
+        if isinstance(target, models.ManyToManyField) or isinstance(value, models.Manager):
             items = [(str(obj), _url_of(obj)) for obj in value.all()]
             rows.append(Row(label, kind="list", items=items, is_list=True, empty=not items))
             continue
         url = None
         if isinstance(value, models.Model):
             url, value = _url_of(value), str(value)
-        elif model_field is not None and model_field.choices and value not in (None, ""):
-            value = dict(model_field.flatchoices).get(value, value)
+        elif target is not None and target.choices and value not in (None, ""):
+            value = dict(target.flatchoices).get(value, value)
         rows.append(Row(label, display(value, kind), kind, url=url, empty=value in (None, "")))
     return rows
 

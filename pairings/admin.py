@@ -24,6 +24,7 @@ from pairings.models import (
     Mentorship,
     Pairing,
     Unit,
+    UnitSide,
 )
 
 LAST_PAIRING = _(
@@ -33,9 +34,9 @@ LAST_PAIRING = _(
 
 # Which side a unit autocomplete offers, by the field it fills: (model, field) → side.
 AUTOCOMPLETE_SIDES = {
-    ("pairing", "helper"): Unit.Side.HELPER,
-    ("pairing", "helped"): Unit.Side.HELPED,
-    ("mentorship", "mentee_unit"): Unit.Side.HELPED,
+    ("pairing", "helper"): UnitSide.HELPER,
+    ("pairing", "helped"): UnitSide.HELPED,
+    ("mentorship", "mentee_unit"): UnitSide.HELPED,
 }
 
 

@@ -22,11 +22,11 @@ class PairingsConfig(AppConfig):
 
     def ready(self) -> None:
         from ledger import lookups
-        from pairings.models import Unit
+        from pairings.models import Unit, UnitKind, UnitSide
 
         lookups.register(
             "township",
-            lambda: Unit.objects.filter(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP).order_by(
+            lambda: Unit.objects.filter(side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP).order_by(
                 "name", "pk"
             ),
             ("name", "area"),

@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aidledger.filters import batch_filter, body_filter
 from aidledger.models import Body, Member, MemberRole
-from ledger.filters import DateInput, LinkedFilter, SearchFilter
-from ledger.lookups import LookupFilter
+from ledger.filters import LinkedFilter, SearchFilter, choice_filter, date_filter
 from pairings.models import (
     Exchange,
     ExchangeKind,
@@ -35,12 +35,8 @@ class UnitFilter(django_filters.FilterSet):
     q = SearchFilter(
         placeholder=_("name, area or contact"), fields=("name", "area", "contact_person", "notes")
     )
-    side = django_filters.ChoiceFilter(
-        label=_("side"), choices=UnitSide.choices, empty_label=_("All")
-    )
-    kind = django_filters.ChoiceFilter(
-        label=_("kind"), choices=UnitKind.choices, empty_label=_("All")
-    )
+    side = choice_filter(_("side"), UnitSide.choices)
+    kind = choice_filter(_("kind"), UnitKind.choices)
 
     class Meta:
         model = Unit
@@ -52,27 +48,11 @@ class PairingFilter(django_filters.FilterSet):
         placeholder=_("unit, agreement or notes"),
         fields=("helper__name", "helped__name", "agreement", "notes"),
     )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="responsible_body__batch",
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("category"), choices=UnitKind.choices, empty_label=_("All")
-    )
-    body = LookupFilter(
-        lookup="working-group",
-        label=_("responsible working group"),
-        field_name="responsible_body",
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("status"), choices=PairingStatus.choices, empty_label=_("All")
-    )
-    active_on = django_filters.DateFilter(
-        label=pgettext_lazy("of a pairing", "active on"),
-        method="filter_active_on",
-        widget=DateInput(),
-    )
+    batch = batch_filter("responsible_body__batch")
+    category = choice_filter(_("category"), UnitKind.choices)
+    body = body_filter(_("responsible working group"), "responsible_body", working_groups=True)
+    status = choice_filter(_("status"), PairingStatus.choices)
+    active_on = date_filter(pgettext_lazy("of a pairing", "active on"), method="filter_active_on")
     unit = _linked_unit()
 
     class Meta:
@@ -88,31 +68,12 @@ class PairingFilter(django_filters.FilterSet):
 
 class ExchangeFilter(django_filters.FilterSet):
     q = SearchFilter(placeholder=_("title, place, outcome or unit"), method="search")
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="lead_body__batch",
-    )
-    kind = django_filters.ChoiceFilter(
-        label=_("kind"), choices=ExchangeKind.choices, empty_label=_("All")
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("pairing category"),
-        choices=UnitKind.choices,
-        method="filter_category",
-        empty_label=_("All"),
-    )
-    body = LookupFilter(
-        lookup="body",
-        label=_("lead body"),
-        field_name="lead_body",
-    )
-    date_from = django_filters.DateFilter(
-        label=_("from"), field_name="date", lookup_expr="gte", widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("until"), field_name="date", lookup_expr="lte", widget=DateInput()
-    )
+    batch = batch_filter("lead_body__batch")
+    kind = choice_filter(_("kind"), ExchangeKind.choices)
+    category = choice_filter(_("pairing category"), UnitKind.choices, method="filter_category")
+    body = body_filter(_("lead body"), "lead_body")
+    date_from = date_filter(_("from"), field_name="date", lookup_expr="gte")
+    date_to = date_filter(_("until"), field_name="date", lookup_expr="lte")
     pairing = LinkedFilter(
         label=_("pairing"),
         queryset=Pairing.objects.select_related("helper", "helped"),
@@ -179,30 +140,13 @@ class MentorshipFilter(django_filters.FilterSet):
         placeholder=_("mentor, mentee, unit or post"),
         fields=("mentor__name", "mentee_name", "mentee_unit__name", "mentee_post", "goals"),
     )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="mentor__batch",
-    )
-    body = LookupFilter(
-        lookup="working-group",
-        label=_("mentor's working group"),
-        method="filter_body",
-    )
-    kind = django_filters.ChoiceFilter(
-        label=_("kind of unit"),
-        choices=UnitKind.choices,
-        field_name="mentee_unit__kind",
-        empty_label=_("All"),
-    )
-    started_by = django_filters.DateFilter(
-        label=_("started by"), method="filter_started_by", widget=DateInput()
-    )
-    active_on = django_filters.DateFilter(
-        # Not the members' "active on" (在岗日期): the mentorship runs on that day.
-        label=pgettext_lazy("of a mentorship", "active on"),
-        method="filter_active_on",
-        widget=DateInput(),
+    batch = batch_filter("mentor__batch")
+    body = body_filter(_("mentor's working group"), method="filter_body", working_groups=True)
+    kind = choice_filter(_("kind of unit"), UnitKind.choices, field_name="mentee_unit__kind")
+    started_by = date_filter(_("started by"), method="filter_started_by")
+    # Not the members' "active on" (在岗日期): the mentorship runs on that day.
+    active_on = date_filter(
+        pgettext_lazy("of a mentorship", "active on"), method="filter_active_on"
     )
     mentor = LinkedFilter(label=_("mentor"), queryset=Member.objects.all())
     unit = LinkedFilter(label=_("unit"), queryset=Unit.objects.all(), field_name="mentee_unit")

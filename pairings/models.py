@@ -35,6 +35,7 @@ class UnitKind(models.TextChoices):
 class Unit(models.Model):
     """An organisation (单位) on the helper side (e.g. 自贡) or the helped side (e.g. 平昌)."""
 
+    # The module-level enums are the spelling; the aliases stay while the import's tests read them.
     Side = UnitSide
     Kind = UnitKind
 
@@ -45,8 +46,8 @@ class Unit(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="units", verbose_name=_("programme")
     )
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    side = models.CharField(_("side"), max_length=10, choices=UnitSide.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=100)
     area = models.CharField(
         _("area"), max_length=50, blank=True, help_text=_("The district or county, e.g. 荣县.")
@@ -140,8 +141,6 @@ class Pairing(models.Model):
     the database another way.
     """
 
-    Status = PairingStatus
-
     programme = models.ForeignKey(
         Programme,
         on_delete=models.PROTECT,
@@ -184,7 +183,7 @@ class Pairing(models.Model):
         limit_choices_to={"kind": BodyKind.WORKING_GROUP},
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+        _("status"), max_length=10, choices=PairingStatus.choices, default=PairingStatus.ACTIVE
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -252,11 +251,11 @@ class Pairing(models.Model):
                 errors.setdefault("helped", []).append(SAME_PROGRAMME)
             else:
                 programme = helper.programme
-                if helper.side != Unit.Side.HELPER:
+                if helper.side != UnitSide.HELPER:
                     errors.setdefault("helper", []).append(
                         wrong_side_message(role="helper", place=programme.helper_place)
                     )
-                if helped.side != Unit.Side.HELPED:
+                if helped.side != UnitSide.HELPED:
                     errors.setdefault("helped", []).append(
                         wrong_side_message(role="helped", place=programme.helped_place)
                     )
@@ -302,11 +301,12 @@ NO_PAIRING = _("An exchange must belong to at least one pairing.")
 class Exchange(models.Model):
     """An exchange (互动交流): an event held under one or more pairings."""
 
+    # The module-level enum is the spelling; this alias stays while the import's tests read it.
     Kind = ExchangeKind
 
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExchangeKind.choices)
     pairings = models.ManyToManyField(
         Pairing,
         through="ExchangePairing",
@@ -478,7 +478,7 @@ class Mentorship(models.Model):
                     % {"mentor": self.mentor.name, "programme": programme.name}
                 }
             )
-        if unit.side != Unit.Side.HELPED:
+        if unit.side != UnitSide.HELPED:
             raise ValidationError(
                 {
                     "mentee_unit": _(

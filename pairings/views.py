@@ -33,20 +33,20 @@ class UnitListView(LedgerListView):
     filterset_class = UnitFilter
     default_sort = "side"
     columns = (
-        Column("name", _("name"), "name", sort="name", link=True),
-        Column("side", _("side"), "side", sort="side", choices=UnitSide),
-        Column("kind", _("kind"), "kind", sort="kind", choices=UnitKind),
-        Column("area", _("area"), "area", sort="area"),
-        Column("contact_person", _("contact person"), "contact_person"),
-        Column("phone", _("phone"), "phone"),
+        Column("name", sort=True, link=True),
+        Column("side", sort=True, choices=UnitSide),
+        Column("kind", sort=True, choices=UnitKind),
+        Column("area", sort=True),
+        Column("contact_person"),
+        Column("phone"),
         Column(
-            "pairings",
-            _("pairings"),
             lambda unit: unit.helper_count + unit.helped_count,
+            _("pairings"),
+            key="pairings",
             kind="number",
         ),
-        Column("mentorships", _("mentorships"), "mentorship_count", kind="number"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("mentorship_count", _("mentorships"), key="mentorships"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Unit]:
@@ -59,27 +59,17 @@ class PairingListView(LedgerListView):
     template_name = "pairings/pairing_list.html"
     default_sort = "category"
     columns = (
-        Column("helper", _("helper unit"), "helper.name", sort="helper__name", link=True),
-        Column("helped", _("helped unit"), "helped.name", sort="helped__name"),
-        Column("category", _("category"), "category", sort="category", choices=UnitKind),
-        Column("signed_on", _("signed date"), "signed_on", sort="signed_on", kind="date"),
-        Column("agreement", _("agreement"), "agreement", sort="agreement"),
-        Column(
-            "body",
-            _("responsible working group"),
-            "responsible_body.name",
-            sort="responsible_body__position",
-        ),
-        Column(
-            "batch",
-            _("batch"),
-            "responsible_body.batch.name",
-            sort="responsible_body__batch__number",
-        ),
-        Column("status", _("status"), "status", sort="status", choices=PairingStatus),
-        Column("ended_on", _("end date"), "ended_on", sort="ended_on", kind="date"),
-        Column("exchanges", _("exchanges"), "exchange_count", sort="exchange_count", kind="number"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("helper.name", sort=True, link=True),
+        Column("helped.name", sort=True),
+        Column("category", sort=True, choices=UnitKind),
+        Column("signed_on", sort=True),
+        Column("agreement", sort=True),
+        Column("responsible_body.name", key="body", sort="responsible_body__position"),
+        Column("responsible_body.batch.name", sort="responsible_body__batch__number"),
+        Column("status", sort=True, choices=PairingStatus),
+        Column("ended_on", sort=True),
+        Column("exchange_count", _("exchanges"), key="exchanges", sort=True),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Pairing]:
@@ -131,26 +121,18 @@ class ExchangeListView(LedgerListView):
     filterset_class = ExchangeFilter
     default_sort = "-date"
     columns = (
-        Column("date", _("date"), "date", sort="date", kind="date"),
+        Column("date", sort=True),
         # Titles are long sentences: two lines on the page, all of it on hover.
-        Column("title", _("title"), "title", sort="title", kind="longtext", link=True),
-        Column("kind", _("kind"), "kind", sort="kind", choices=ExchangeKind),
-        Column("pairings", _("pairings"), _pairing_names, kind="list"),
-        Column("place", _("place"), "place", sort="place"),
-        Column(
-            "participants", _("participants"), "participants", sort="participants", kind="number"
-        ),
-        Column("lead_body", _("lead body"), "lead_body.name", sort="lead_body__position"),
-        Column("batch", _("batch"), "lead_body.batch.name", sort="lead_body__batch__number"),
-        Column(
-            "new_techniques",
-            _("new techniques or projects"),
-            "new_techniques",
-            sort="new_techniques",
-            kind="number",
-        ),
-        Column("outcome", _("outcome"), "outcome", kind="longtext"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("title", sort=True, kind="longtext", link=True),
+        Column("kind", sort=True, choices=ExchangeKind),
+        Column(_pairing_names, _("pairings"), key="pairings", kind="list"),
+        Column("place", sort=True),
+        Column("participants", sort=True),
+        Column("lead_body.name", sort="lead_body__position"),
+        Column("lead_body.batch.name", sort="lead_body__batch__number"),
+        Column("new_techniques", sort=True),
+        Column("outcome"),
+        Column("notes"),
     )
 
     # "Hospitals introduced 3 new techniques": the figure a reader asks of the filtered rows.
@@ -181,16 +163,16 @@ class MentorshipListView(LedgerListView):
         Total("mentees", _("mentees"), selectors.distinct_mentees(), kind="number"),
     )
     columns = (
-        Column("mentor", _("mentor"), "mentor.name", sort="mentor__name", link="mentor"),
-        Column("batch", _("batch"), "mentor.batch.name", sort="mentor__batch__number"),
-        Column("mentee", _("mentee"), "mentee_name", sort="mentee_name", link=True),
-        Column("mentee_unit", _("mentee's unit"), "mentee_unit.name", sort="mentee_unit__name"),
-        Column("mentee_post", _("mentee's post"), "mentee_post"),
-        Column("start_date", _("start date"), "start_date", sort="start_date", kind="date"),
-        Column("end_date", _("end date"), "end_date", sort="end_date", kind="date"),
-        Column("goals", _("goals"), "goals", kind="longtext"),
-        Column("outcome", _("outcome"), "outcome", kind="longtext"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("mentor.name", sort=True, link="mentor"),
+        Column("mentor.batch.name", sort="mentor__batch__number"),
+        Column("mentee_name", key="mentee", sort=True, link=True),
+        Column("mentee_unit.name", sort=True),
+        Column("mentee_post"),
+        Column("start_date", sort=True),
+        Column("end_date", sort=True),
+        Column("goals"),
+        Column("outcome"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Mentorship]:

@@ -227,20 +227,12 @@ class ProjectAdmin(BodyChoicesMixin, LedgerAdmin):
     ]
     inlines = [FundingInline, DisbursementInline, IndicatorInline]
 
+    planned_yuan = money_column("planned", _("planned (yuan)"))
+    disbursed_yuan = money_column("disbursed", _("disbursed (yuan)"))
+    remaining_yuan = money_column("remaining", _("remaining (yuan)"))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return selectors.with_money(super().get_queryset(request))
-
-    @admin.display(description=_("planned (yuan)"), ordering="planned")
-    def planned_yuan(self, project: Project) -> str:
-        return money_text(project.planned)
-
-    @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
-    def disbursed_yuan(self, project: Project) -> str:
-        return money_text(project.disbursed)
-
-    @admin.display(description=_("remaining (yuan)"), ordering="remaining")
-    def remaining_yuan(self, project: Project) -> str:
-        return money_text(project.remaining)
 
     @admin.display(description=_("planned / disbursed / remaining"))
     def money_summary(self, project: Project) -> str:
@@ -297,18 +289,12 @@ class FundingAdmin(CarryOverMixin, LedgerAdmin):
     date_hierarchy = "approved_on"
 
     amount_yuan = money_column("amount", _("planned amount (yuan)"))
+    disbursed_yuan = money_column("disbursed", _("disbursed (yuan)"))
+    remaining_yuan = money_column("remaining", _("remaining (yuan)"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Funding]:
         # Also the autocomplete's queryset: a line's label names its project.
         return selectors.funding_list()
-
-    @admin.display(description=_("disbursed (yuan)"), ordering="disbursed")
-    def disbursed_yuan(self, funding: Funding) -> str:
-        return money_text(funding.disbursed)
-
-    @admin.display(description=_("remaining (yuan)"), ordering="remaining")
-    def remaining_yuan(self, funding: Funding) -> str:
-        return money_text(funding.remaining)
 
 
 @admin.register(Disbursement)
@@ -392,13 +378,10 @@ class OutletAdmin(BodyChoicesMixin, LedgerAdmin):
     list_display = ["name", "operator", "address", "responsible_body", "total_sales"]
     list_select_related = ["responsible_body__batch"]
     search_fields = ["name", "operator"]
+    total_sales = money_column("total", _("sales (yuan)"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
         return super().get_queryset(request).annotate(total=money_sum("sales__amount"))
-
-    @admin.display(description=_("sales (yuan)"), ordering="total")
-    def total_sales(self, outlet: Outlet) -> str:
-        return money_text(outlet.total)
 
 
 @admin.register(Sale)

@@ -5,7 +5,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ledger.filters import DateInput, LinkedFilter, MonthInput, SearchFilter
+from aidledger.filters import batch_filter, body_filter
+from ledger.filters import (
+    LinkedFilter,
+    MonthInput,
+    SearchFilter,
+    choice_filter,
+    date_filter,
+)
 from ledger.lookups import LookupFilter
 from projects import selectors
 from projects.models import (
@@ -39,25 +46,10 @@ class ProjectScopedFilter(django_filters.FilterSet):
 
     prefix_path = "project__"
 
-    sector = django_filters.ChoiceFilter(
-        label=_("sector"), choices=Sector.choices, method="filter_project", empty_label=_("All")
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("status"),
-        choices=ProjectStatus.choices,
-        method="filter_project",
-        empty_label=_("All"),
-    )
-    body = LookupFilter(
-        lookup="working-group",
-        label=_("responsible body"),
-        method="filter_project",
-    )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        method="filter_project",
-    )
+    sector = choice_filter(_("sector"), Sector.choices, method="filter_project")
+    status = choice_filter(_("status"), ProjectStatus.choices, method="filter_project")
+    body = body_filter(_("responsible body"), method="filter_project", working_groups=True)
+    batch = batch_filter(method="filter_project")
     township = LookupFilter(
         lookup="township",
         label=_("township"),
@@ -84,9 +76,7 @@ class ProjectFilter(ProjectScopedFilter):
         placeholder=_("code, name or implementing unit"),
         fields=("code", "name", "implementing_unit", "description"),
     )
-    started_by = django_filters.DateFilter(
-        label=_("started by"), method="filter_started_by", widget=DateInput()
-    )
+    started_by = date_filter(_("started by"), method="filter_started_by")
 
     class Meta:
         model = Project
@@ -102,13 +92,9 @@ class FundingFilter(ProjectScopedFilter):
         fields=("project__code", "project__name", "document_number", "notes"),
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
-    source = django_filters.ChoiceFilter(
-        label=_("source"), choices=FundingSource.choices, empty_label=_("All")
-    )
+    source = choice_filter(_("source"), FundingSource.choices)
     year = YearFilter(label=_("year"), field_name="year")
-    planned_by = django_filters.DateFilter(
-        label=_("planned by"), method="filter_planned_by", widget=DateInput()
-    )
+    planned_by = date_filter(_("planned by"), method="filter_planned_by")
 
     class Meta:
         model = Funding
@@ -135,18 +121,9 @@ class DisbursementFilter(ProjectScopedFilter):
         fields=("project__code", "project__name", "payee", "voucher_number", "notes"),
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
-    source = django_filters.ChoiceFilter(
-        label=_("source"),
-        choices=FundingSource.choices,
-        field_name="funding__source",
-        empty_label=_("All"),
-    )
-    paid_from = django_filters.DateFilter(
-        label=_("paid from"), field_name="paid_on", lookup_expr="gte", widget=DateInput()
-    )
-    paid_to = django_filters.DateFilter(
-        label=_("paid until"), field_name="paid_on", lookup_expr="lte", widget=DateInput()
-    )
+    source = choice_filter(_("source"), FundingSource.choices, field_name="funding__source")
+    paid_from = date_filter(_("paid from"), field_name="paid_on", lookup_expr="gte")
+    paid_to = date_filter(_("paid until"), field_name="paid_on", lookup_expr="lte")
 
     class Meta:
         model = Disbursement
@@ -168,9 +145,7 @@ class IndicatorFilter(ProjectScopedFilter):
         placeholder=_("indicator or project"), fields=("name", "project__code", "project__name")
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
-    measured_by = django_filters.DateFilter(
-        label=_("measured by"), field_name="as_of", lookup_expr="lte", widget=DateInput()
-    )
+    measured_by = date_filter(_("measured by"), field_name="as_of", lookup_expr="lte")
 
     class Meta:
         model = Indicator
@@ -179,34 +154,15 @@ class IndicatorFilter(ProjectScopedFilter):
 
 class LeadFilter(django_filters.FilterSet):
     q = SearchFilter(placeholder=_("company or notes"), fields=("company", "notes"))
-    stage = django_filters.ChoiceFilter(
-        label=_("reached stage"),
-        choices=[(field, label) for field, label in STAGES],
-        method="filter_stage",
-        empty_label=_("All"),
+    stage = choice_filter(
+        _("reached stage"), [(field, label) for field, label in STAGES], method="filter_stage"
     )
-    industry = django_filters.ChoiceFilter(
-        label=_("industry"), choices=Industry.choices, empty_label=_("All")
-    )
+    industry = choice_filter(_("industry"), Industry.choices)
     segment = LookupFilter(lookup="segment", label=_("segment"))
-    city = django_filters.ChoiceFilter(
-        label=_("city met in"),
-        choices=lambda: [(c, c) for c in selectors.cities()],
-        empty_label=_("All"),
-    )
-    reached_by = django_filters.DateFilter(
-        label=_("reached by"), method="filter_reached_by", widget=DateInput()
-    )
-    body = LookupFilter(
-        lookup="body",
-        label=_("followed by body"),
-        field_name="follower_body",
-    )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="follower_body__batch",
-    )
+    city = choice_filter(_("city met in"), lambda: [(c, c) for c in selectors.cities()])
+    reached_by = date_filter(_("reached by"), method="filter_reached_by")
+    body = body_filter(_("followed by body"), "follower_body")
+    batch = batch_filter("follower_body__batch")
 
     class Meta:
         model = InvestmentLead
@@ -229,9 +185,7 @@ class LeadFilter(django_filters.FilterSet):
 
 class SaleFilter(django_filters.FilterSet):
     outlet = LookupFilter(lookup="outlet", label=_("outlet"))
-    product = django_filters.ChoiceFilter(
-        label=_("product"), choices=Product.choices, empty_label=_("All")
-    )
+    product = choice_filter(_("product"), Product.choices)
     period_from = django_filters.DateFilter(
         label=_("from month"),
         field_name="period",
@@ -247,16 +201,8 @@ class SaleFilter(django_filters.FilterSet):
         widget=MonthInput(),
     )
 
-    body = LookupFilter(
-        lookup="body",
-        label=_("responsible body"),
-        field_name="outlet__responsible_body",
-    )
-    batch = LookupFilter(
-        lookup="batch",
-        label=_("batch"),
-        field_name="outlet__responsible_body__batch",
-    )
+    body = body_filter(_("responsible body"), "outlet__responsible_body")
+    batch = batch_filter("outlet__responsible_body__batch")
 
     class Meta:
         model = Sale

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aidledger.models import Body, Member
+from aidledger.models import Body, BodyKind, Member
 from evidence.fields import EvidenceRelation
 from ledger import permissions
 from ledger.constraints import end_not_before_start, one_of
 from ledger.fields import MoneyField, money_sum, yuan
 from ledger.history import LedgerHistory
 from ledger.numbers import percent
-from pairings.models import Unit
+from pairings.models import Unit, UnitKind, UnitSide
 
 AMOUNT_POSITIVE = _("The amount must be greater than zero.")
 
@@ -64,9 +64,6 @@ class ProjectStatus(models.TextChoices):
 class Project(models.Model):
     """A funded piece of assistance work (帮扶项目)."""
 
-    Sector = Sector
-    Status = ProjectStatus
-
     code = models.CharField(
         _("code"), max_length=30, unique=True, help_text=_("For example NY-2023-01.")
     )
@@ -77,7 +74,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
         verbose_name=_("responsible body"),
-        limit_choices_to={"kind": Body.Kind.WORKING_GROUP},
+        limit_choices_to={"kind": BodyKind.WORKING_GROUP},
     )
     township = models.ForeignKey(
         Unit,
@@ -86,7 +83,7 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
         verbose_name=_("township"),
-        limit_choices_to={"side": Unit.Side.HELPED, "kind": Unit.Kind.TOWNSHIP},
+        limit_choices_to={"side": UnitSide.HELPED, "kind": UnitKind.TOWNSHIP},
     )
     implementing_unit = models.CharField(_("implementing unit"), max_length=200, blank=True)
     status = models.CharField(
@@ -126,11 +123,11 @@ class Project(models.Model):
     def clean(self) -> None:
         super().clean()
         errors = {}
-        if self.responsible_body_id and self.responsible_body.kind != Body.Kind.WORKING_GROUP:
+        if self.responsible_body_id and self.responsible_body.kind != BodyKind.WORKING_GROUP:
             errors["responsible_body"] = _("The responsible body must be a working group.")
         if self.township_id:
             township = self.township
-            if township.side != Unit.Side.HELPED or township.kind != Unit.Kind.TOWNSHIP:
+            if township.side != UnitSide.HELPED or township.kind != UnitKind.TOWNSHIP:
                 errors["township"] = _("Choose a township of the helped side.")
             elif (
                 self.responsible_body_id
@@ -156,8 +153,6 @@ class FundingSource(models.TextChoices):
 
 class Funding(models.Model):
     """A planned amount (资金安排) for a project, from one source in one year."""
-
-    Source = FundingSource
 
     project = models.ForeignKey(
         Project,
@@ -417,8 +412,6 @@ def stage_order(field: str, earlier: list[str]) -> models.CheckConstraint:
 class InvestmentLead(models.Model):
     """A company in the investment-promotion funnel (招商线索)."""
 
-    Industry = Industry
-
     company = models.CharField(_("company"), max_length=200)
     city = models.CharField(
         _("city met in"), max_length=50, blank=True, help_text=_("For example 深圳, 成都.")
@@ -576,8 +569,6 @@ class Product(models.TextChoices):
 
 class Sale(models.Model):
     """One month's sales of one product at one outlet (消费帮扶销售)."""
-
-    Product = Product
 
     outlet = models.ForeignKey(
         Outlet, on_delete=models.PROTECT, related_name="sales", verbose_name=_("outlet")

@@ -52,11 +52,9 @@ def _money_totals(*, planned: str | None, disbursed: str) -> tuple[Total, ...]:
     )
 
 
-PROJECT_NAME = Column("project", _("project"), "project.name", sort="project__code", link="project")
-PROJECT_CODE = Column("project_code", _("project code"), "project.code", sort="project__code")
-PROJECT_BODY = Column(
-    "body", _("responsible body"), "project.responsible_body", sort="project__responsible_body"
-)
+PROJECT_NAME = Column("project.name", sort="project__code", link="project")
+PROJECT_CODE = Column("project.code", _("project code"), key="project_code", sort=True)
+PROJECT_BODY = Column("project.responsible_body", key="body", sort=True)
 
 
 class ProjectListView(LedgerListView):
@@ -65,22 +63,22 @@ class ProjectListView(LedgerListView):
     default_sort = "code"
     totals = _money_totals(planned="planned", disbursed="disbursed")
     columns = (
-        Column("code", _("code"), "code", sort="code"),
-        Column("name", _("name"), "name", sort="name", link=True),
-        Column("sector", _("sector"), "sector", sort="sector", choices=Sector),
-        Column("status", _("status"), "status", sort="status", choices=ProjectStatus),
-        Column("body", _("responsible body"), "responsible_body", sort="responsible_body"),
-        Column("township", _("township"), "township.name", sort="township__name"),
-        Column("implementing_unit", _("implementing unit"), "implementing_unit"),
-        Column("start_date", _("start date"), "start_date", sort="start_date", kind="date"),
-        Column("end_date", _("end date"), "end_date", sort="end_date", kind="date"),
-        Column("planned", _("planned (yuan)"), "planned", sort="planned", kind="money"),
-        Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
-        Column("remaining", _("remaining (yuan)"), "remaining", sort="remaining", kind="money"),
+        Column("code", sort=True),
+        Column("name", sort=True, link=True),
+        Column("sector", sort=True, choices=Sector),
+        Column("status", sort=True, choices=ProjectStatus),
+        Column("responsible_body", key="body", sort=True),
+        Column("township.name", sort=True),
+        Column("implementing_unit"),
+        Column("start_date", sort=True),
+        Column("end_date", sort=True),
+        Column("planned", _("planned (yuan)"), sort=True),
+        Column("disbursed", _("disbursed (yuan)"), sort=True),
+        Column("remaining", _("remaining (yuan)"), sort=True),
         Column(
-            "rate",
-            _("execution rate (%)"),
             lambda p: selectors.execution_rate(p.planned, p.disbursed),
+            _("execution rate (%)"),
+            key="rate",
             kind="percent",
         ),
     )
@@ -109,21 +107,21 @@ class FundingListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column("source", _("source"), "source", sort="source", choices=FundingSource, link=True),
-        Column("year", _("year"), "year", sort="year", kind="number"),
-        Column("amount", _("planned (yuan)"), "amount", sort="amount", kind="money"),
-        Column("disbursed", _("disbursed (yuan)"), "disbursed", sort="disbursed", kind="money"),
-        Column("remaining", _("remaining (yuan)"), "remaining", sort="remaining", kind="money"),
+        Column("source", sort=True, choices=FundingSource, link=True),
+        Column("year", sort=True),
+        Column("amount", _("planned (yuan)"), sort=True),
+        Column("disbursed", _("disbursed (yuan)"), sort=True),
+        Column("remaining", _("remaining (yuan)"), sort=True),
         Column(
-            "rate",
-            _("execution rate (%)"),
             lambda f: selectors.execution_rate(f.amount, f.disbursed),
+            _("execution rate (%)"),
+            key="rate",
             kind="percent",
         ),
-        Column("document_number", _("approval document number"), "document_number"),
-        Column("approved_on", _("approved on"), "approved_on", sort="approved_on", kind="date"),
+        Column("document_number"),
+        Column("approved_on", sort=True),
         PROJECT_BODY,
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Funding]:
@@ -136,22 +134,16 @@ class DisbursementListView(LedgerListView):
     default_sort = "-paid_on"
     totals = _money_totals(planned=None, disbursed="amount")
     columns = (
-        Column("paid_on", _("paid on"), "paid_on", sort="paid_on", kind="date"),
+        Column("paid_on", sort=True),
         PROJECT_CODE,
         PROJECT_NAME,
-        Column(
-            "source",
-            _("source"),
-            "funding.source",
-            sort="funding__source",
-            choices=FundingSource,
-        ),
-        Column("year", _("year"), "funding.year", sort="funding__year", kind="number"),
-        Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
-        Column("payee", _("payee"), "payee", sort="payee", link=True),
-        Column("voucher_number", _("voucher number"), "voucher_number"),
+        Column("funding.source", sort=True, choices=FundingSource),
+        Column("funding.year", sort=True),
+        Column("amount", sort=True),
+        Column("payee", sort=True, link=True),
+        Column("voucher_number"),
         PROJECT_BODY,
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Disbursement]:
@@ -165,14 +157,14 @@ class IndicatorListView(LedgerListView):
     columns = (
         PROJECT_CODE,
         PROJECT_NAME,
-        Column("name", _("indicator"), "name", sort="name", link=True),
-        Column("unit", _("unit of measure"), "unit"),
-        Column("baseline", _("baseline"), "baseline", kind="number"),
-        Column("target", _("target"), "target", sort="target", kind="number"),
-        Column("actual", _("actual"), "actual", sort="actual", kind="number"),
-        Column("completion", _("completion (%)"), "completion", kind="percent"),
-        Column("as_of", _("as of"), "as_of", sort="as_of", kind="date"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("name", _("indicator"), sort=True, link=True),
+        Column("unit"),
+        Column("baseline"),
+        Column("target", sort=True),
+        Column("actual", sort=True),
+        Column("completion", _("completion (%)"), kind="percent"),
+        Column("as_of", sort=True),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Indicator]:
@@ -194,29 +186,17 @@ class LeadListView(LedgerListView):
         Total("planned_investment", _("planned investment"), money_sum("planned_investment")),
     )
     columns = (
-        Column("company", _("company"), "company", sort="company", link=True),
-        Column("city", _("city met in"), "city", sort="city"),
-        Column("industry", _("industry"), "industry", sort="industry", choices=Industry),
-        Column("segment", _("segment"), "segment.name", sort="segment__position"),
-        Column("stage", _("furthest stage"), "furthest_stage"),
-        *(Column(field, label, field, sort=field, kind="date") for field, label in STAGES),
-        Column(
-            "registered_capital",
-            _("registered capital (yuan)"),
-            "registered_capital",
-            sort="registered_capital",
-            kind="money",
-        ),
-        Column(
-            "planned_investment",
-            _("planned investment (yuan)"),
-            "planned_investment",
-            sort="planned_investment",
-            kind="money",
-        ),
-        Column("follower_body", _("followed by body"), "follower_body"),
-        Column("follower", _("followed by member"), "follower.name"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("company", sort=True, link=True),
+        Column("city", sort=True),
+        Column("industry", sort=True, choices=Industry),
+        Column("segment.name", sort="segment__position"),
+        Column("furthest_stage", _("furthest stage"), key="stage"),
+        *(Column(field, label, sort=True) for field, label in STAGES),
+        Column("registered_capital", sort=True),
+        Column("planned_investment", sort=True),
+        Column("follower_body"),
+        Column("follower.name"),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[InvestmentLead]:
@@ -230,19 +210,19 @@ class SaleListView(LedgerListView):
     totals = (Total("amount", _("amount of sales"), money_sum("amount")),)
     columns = (
         Column(
-            "period",
-            _("month"),
             lambda s: s.period.strftime("%Y-%m"),
+            _("month"),
+            key="period",
             sort="period",
             db_text=Template("to_char(%(expressions)s, 'YYYY-MM')", F("period")),
         ),
-        Column("outlet", _("outlet"), "outlet.name", sort="outlet__name"),
-        Column("operator", _("operator"), "outlet.operator"),
-        Column("product", _("product"), "product", sort="product", choices=Product, link=True),
-        Column("quantity", _("quantity"), "quantity", sort="quantity", kind="number"),
-        Column("quantity_unit", pgettext_lazy("of a quantity", "unit"), "quantity_unit"),
-        Column("amount", _("amount (yuan)"), "amount", sort="amount", kind="money"),
-        Column("notes", _("notes"), "notes", kind="longtext"),
+        Column("outlet.name", sort=True),
+        Column("outlet.operator"),
+        Column("product", sort=True, choices=Product, link=True),
+        Column("quantity", sort=True),
+        Column("quantity_unit", pgettext_lazy("of a quantity", "unit")),
+        Column("amount", sort=True),
+        Column("notes"),
     )
 
     def get_queryset(self) -> QuerySet[Sale]:

@@ -18,12 +18,6 @@ def cell(value: Any, kind: str = "text") -> str:
 
 
 @register.filter
-def link_for(column: Any, obj: Any) -> str | None:
-    """The URL of a linked list cell: the row's page or a related record's (Column.link)."""
-    return column.url_of(obj)
-
-
-@register.filter
 def wan(value: Any, places: int = 2) -> str:
     """Decimal yuan as 万元 (ten thousand yuan) for summaries: 10,000,000.00 → 1,000.00;
     `|wan:1` gives one decimal, as the report writes 万元."""

@@ -27,12 +27,21 @@ units; exchange: date and title; mentorship: mentor, unit, mentee) and updated i
 import datetime
 
 from aidledger.models import Batch, Body, Programme
-from pairings.models import Exchange, Mentorship, Pairing, Unit
+from pairings.models import (
+    Exchange,
+    ExchangeKind,
+    Mentorship,
+    Pairing,
+    PairingStatus,
+    Unit,
+    UnitKind,
+    UnitSide,
+)
 from pairings.services import record_exchange
 
 D = datetime.date
-K = Unit.Kind
-X = Exchange.Kind
+K = UnitKind
+X = ExchangeKind
 PROGRAMME = "自贡市对口帮扶平昌县"
 GENERAL, INDUSTRY, SOCIAL, COMMAND = "综合协调组", "产业扶持组", "社会事业组", "前线指挥部"
 
@@ -350,7 +359,7 @@ def _pairing(*, helper: Unit, helped: Unit, body: Body, signed_on, agreement: st
     pairing.signed_on = signed_on
     pairing.agreement = agreement
     pairing.responsible_body = body
-    pairing.status = Pairing.Status.ACTIVE
+    pairing.status = PairingStatus.ACTIVE
     pairing.ended_on = None
     pairing.notes = notes
     pairing.full_clean()
@@ -360,7 +369,7 @@ def _pairing(*, helper: Unit, helped: Unit, body: Body, signed_on, agreement: st
 
 def _pairings(programme: Programme, bodies: dict[str, Body]) -> dict[str, Pairing]:
     """The 56 pairings, keyed by the helped unit's name."""
-    helper, helped = Unit.Side.HELPER, Unit.Side.HELPED
+    helper, helped = UnitSide.HELPER, UnitSide.HELPED
     pairings = {}
 
     def pair(kind, zigong, area, pingchang, group, signed_on, agreement, notes):
@@ -432,7 +441,7 @@ def _exchanges(pairings: dict[str, Pairing], bodies: dict[str, Body]) -> None:
 
 
 def _mentorships(programme: Programme, batch: Batch) -> None:
-    helped = Unit.Side.HELPED
+    helped = UnitSide.HELPED
     for name, kind in OTHER_HELPED_UNITS.items():
         _unit(programme, helped, kind, name, "平昌县", "示例数据：帮带对象所在单位，未结对。")
     units = {unit.name: unit for unit in Unit.objects.filter(programme=programme, side=helped)}

@@ -17,17 +17,20 @@ import datetime
 from decimal import Decimal
 
 from aidledger.models import Batch, Body, Member, Programme
-from pairings.models import Unit
+from pairings.models import Unit, UnitKind, UnitSide
 from projects.models import (
     Disbursement,
     Funding,
+    FundingSource,
     Indicator,
     Industry,
     InvestmentLead,
     Outlet,
     Product,
     Project,
+    ProjectStatus,
     Sale,
+    Sector,
     Segment,
 )
 from projects.services import record_disbursement
@@ -42,9 +45,9 @@ GENERAL, INDUSTRY, SOCIAL = "综合协调组", "产业扶持组", "社会事业�
 TOWNSHIPS = ["板庙镇", "邱家镇", "江口镇", "金宝街道"]
 COUNTY = "平昌县"
 
-S = Funding.Source
-SECTOR = Project.Sector
-STATUS = Project.Status
+S = FundingSource
+SECTOR = Sector
+STATUS = ProjectStatus
 
 # code, name, sector, body, township, status, start, end, implementing unit, description,
 # beneficiaries, notes, [(source, year, amount, document, approved on, notes)]
@@ -237,8 +240,6 @@ SEGMENTS = [
     (Industry.ADVANCED_MATERIALS, ["焊接材料", "新型建材", "高分子材料", "锂电新材料"]),
     (Industry.FOOD_BEVERAGE, ["白酒酿造", "茶叶精深加工", "肉制品加工", "特色农产品加工"]),
 ]
-SEGMENT_NOTE = "示例数据：报道仅称12个细分赛道，未列名称。"
-
 CITIES = ["深圳", "成都", "重庆", "西安"]
 LEAD_SAMPLE = (
     "示例数据：报道只载漏斗数（拜访38、邀请7、领导考察3、签约意向3），未载企业名称与日期。"
@@ -328,9 +329,9 @@ def load() -> dict[str, int]:
     for name in TOWNSHIPS:
         townships[name], _ = Unit.objects.update_or_create(
             programme=programme,
-            side=Unit.Side.HELPED,
+            side=UnitSide.HELPED,
             name=f"{COUNTY}{name}",
-            defaults={"kind": Unit.Kind.TOWNSHIP, "area": COUNTY},
+            defaults={"kind": UnitKind.TOWNSHIP, "area": COUNTY},
         )
 
     projects = {}

@@ -11,7 +11,7 @@ Loading is idempotent: records are found by their natural keys and updated in pl
 
 import datetime
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 
 SAMPLE = "示例数据：报道未载此队员姓名与任职。"
 D = datetime.date
@@ -35,14 +35,14 @@ BATCHES = [
 
 # Batch 2's "1+1+3": 前线指挥部, 临时党支部, three working groups.
 BODIES = [
-    ("前线指挥部", Body.Kind.COMMAND_POST, "统筹帮扶工作，研究决定重大事项。"),
-    ("临时党支部", Body.Kind.PARTY_BRANCH, "加强队员教育管理，发挥党员先锋模范作用。"),
-    ("综合协调组", Body.Kind.WORKING_GROUP, "综合协调、信息宣传、台账管理、考核迎检。"),
-    ("产业扶持组", Body.Kind.WORKING_GROUP, "产业培育、项目推动、招商引资、消费帮扶。"),
-    ("社会事业组", Body.Kind.WORKING_GROUP, "教育、医疗等社会事业结对帮扶。"),
+    ("前线指挥部", BodyKind.COMMAND_POST, "统筹帮扶工作，研究决定重大事项。"),
+    ("临时党支部", BodyKind.PARTY_BRANCH, "加强队员教育管理，发挥党员先锋模范作用。"),
+    ("综合协调组", BodyKind.WORKING_GROUP, "综合协调、信息宣传、台账管理、考核迎检。"),
+    ("产业扶持组", BodyKind.WORKING_GROUP, "产业培育、项目推动、招商引资、消费帮扶。"),
+    ("社会事业组", BodyKind.WORKING_GROUP, "教育、医疗等社会事业结对帮扶。"),
 ]
 COMMAND, BRANCH, GENERAL, INDUSTRY, SOCIAL = (name for name, _kind, _duties in BODIES)
-R = MemberRole.Role
+R = RoleKind
 
 # name, home unit, home post, posting unit, posting post, roles {body: role}, notes
 MEMBERS = [

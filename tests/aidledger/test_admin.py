@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aidledger.models import Body, Member, MemberRole
+from aidledger.models import Body, BodyKind, Member, MemberRole, RoleKind
 from ledger.constraints import END_NOT_BEFORE_START
 from tests.factories import (
     BatchFactory,
@@ -31,7 +31,7 @@ def command_post_message(response) -> str:
 def body_form(batch, **fields) -> dict:
     return {
         "batch": batch.pk,
-        "kind": Body.Kind.WORKING_GROUP,
+        "kind": BodyKind.WORKING_GROUP,
         "name": "新的组",
         "position": "0",
         "duties": "",
@@ -104,17 +104,17 @@ def batch_form(batch, *, new_bodies=()) -> dict:
 def test_admin_adds_the_first_command_post_of_a_batch(admin_client):
     batch = BatchFactory()
     response = admin_client.post(
-        f"{ADMIN}/body/add/", body_form(batch, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
+        f"{ADMIN}/body/add/", body_form(batch, kind=BodyKind.COMMAND_POST, name="前线指挥部")
     )
     assert response.status_code == 302
-    assert batch.bodies.get().kind == Body.Kind.COMMAND_POST
+    assert batch.bodies.get().kind == BodyKind.COMMAND_POST
 
 
 def test_admin_refuses_second_command_post_and_shows_why(admin_client):
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST, name="前线指挥部")
     response = admin_client.post(
-        f"{ADMIN}/body/add/", body_form(batch, kind=Body.Kind.COMMAND_POST, name="第二指挥部")
+        f"{ADMIN}/body/add/", body_form(batch, kind=BodyKind.COMMAND_POST, name="第二指挥部")
     )
     assert response.status_code == 200
     assert command_post_message(response) in response.content.decode()
@@ -123,12 +123,12 @@ def test_admin_refuses_second_command_post_and_shows_why(admin_client):
 
 def test_admin_batch_inline_adds_working_groups(admin_client):
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST)
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST)
     data = batch_form(
         batch,
         new_bodies=[
-            (Body.Kind.WORKING_GROUP, "综合协调组"),
-            (Body.Kind.WORKING_GROUP, "产业扶持组"),
+            (BodyKind.WORKING_GROUP, "综合协调组"),
+            (BodyKind.WORKING_GROUP, "产业扶持组"),
         ],
     )
     response = admin_client.post(f"{ADMIN}/batch/{batch.pk}/change/", data)
@@ -138,8 +138,8 @@ def test_admin_batch_inline_adds_working_groups(admin_client):
 
 def test_admin_batch_inline_refuses_command_post_when_batch_has_one(admin_client):
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
-    data = batch_form(batch, new_bodies=[(Body.Kind.COMMAND_POST, "第二指挥部")])
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST, name="前线指挥部")
+    data = batch_form(batch, new_bodies=[(BodyKind.COMMAND_POST, "第二指挥部")])
     response = admin_client.post(f"{ADMIN}/batch/{batch.pk}/change/", data)
     assert response.status_code == 200
     assert command_post_message(response) in response.content.decode()
@@ -150,7 +150,7 @@ def test_admin_batch_inline_refuses_two_new_command_posts(admin_client):
     batch = BatchFactory()
     data = batch_form(
         batch,
-        new_bodies=[(Body.Kind.COMMAND_POST, "指挥部甲"), (Body.Kind.COMMAND_POST, "指挥部乙")],
+        new_bodies=[(BodyKind.COMMAND_POST, "指挥部甲"), (BodyKind.COMMAND_POST, "指挥部乙")],
     )
     response = admin_client.post(f"{ADMIN}/batch/{batch.pk}/change/", data)
     assert response.status_code == 200
@@ -185,18 +185,18 @@ def test_admin_sets_leader_from_the_batch(admin_client):
 
 def test_admin_adds_member_with_role_in_own_batch(admin_client):
     body = BodyFactory()
-    data = member_form(body.batch, roles=[(body, MemberRole.Role.HEAD)], name="王海涛")
+    data = member_form(body.batch, roles=[(body, RoleKind.HEAD)], name="王海涛")
     response = admin_client.post(f"{ADMIN}/member/add/", data)
     assert response.status_code == 302
     member = Member.objects.get(name="王海涛")
-    assert [(r.body, r.role) for r in member.roles.all()] == [(body, MemberRole.Role.HEAD)]
+    assert [(r.body, r.role) for r in member.roles.all()] == [(body, RoleKind.HEAD)]
 
 
 def test_admin_refuses_member_ending_before_start_and_saves_nothing(admin_client):
     body = BodyFactory()
     data = member_form(
         body.batch,
-        roles=[(body, MemberRole.Role.MEMBER)],
+        roles=[(body, RoleKind.MEMBER)],
         active_from="2024-05-01",
         active_until="2024-04-30",
     )
@@ -222,7 +222,7 @@ def test_admin_refuses_changing_member_dates_backwards(admin_client):
 def test_admin_refuses_new_member_with_role_in_another_batch(admin_client):
     own_batch = BatchFactory()
     foreign_body = BodyFactory()  # in another batch
-    data = member_form(own_batch, roles=[(foreign_body, MemberRole.Role.MEMBER)], name="张陈")
+    data = member_form(own_batch, roles=[(foreign_body, RoleKind.MEMBER)], name="张陈")
     response = admin_client.post(f"{ADMIN}/member/add/", data)
     assert response.status_code == 200
     msg = msgid_as_shown(response, "The body belongs to another batch than the member.")
@@ -253,9 +253,7 @@ def test_admin_refuses_moving_member_away_from_their_bodies(admin_client):
 
 def test_admin_refuses_two_roles_of_a_member_in_one_body(admin_client):
     body = BodyFactory()
-    data = member_form(
-        body.batch, roles=[(body, MemberRole.Role.HEAD), (body, MemberRole.Role.MEMBER)]
-    )
+    data = member_form(body.batch, roles=[(body, RoleKind.HEAD), (body, RoleKind.MEMBER)])
     response = admin_client.post(f"{ADMIN}/member/add/", data)
     assert response.status_code == 200
     assert not Member.objects.exists()

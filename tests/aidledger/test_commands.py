@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,9 @@ def test_load_demo_twice_gives_the_same_ledger():
 def test_demo_second_batch_has_the_1_plus_1_plus_3_structure(demo):
     kinds = list(demo.bodies.values_list("kind", flat=True))
     assert len(kinds) == 5
-    assert kinds.count(Body.Kind.COMMAND_POST) == 1
-    assert kinds.count(Body.Kind.PARTY_BRANCH) == 1
-    assert kinds.count(Body.Kind.WORKING_GROUP) == 3
+    assert kinds.count(BodyKind.COMMAND_POST) == 1
+    assert kinds.count(BodyKind.PARTY_BRANCH) == 1
+    assert kinds.count(BodyKind.WORKING_GROUP) == 3
     assert set(demo.bodies.values_list("name", flat=True)) == {
         "前线指挥部",
         "临时党支部",
@@ -67,7 +67,7 @@ def test_demo_facts_from_the_report(demo):
     leader = Member.objects.get(batch=demo, name="蔡小波")
     assert demo.leader == leader
     assert leader.home_unit == "自贡市社会保险事务中心"
-    assert leader.roles.get(body__name="前线指挥部").role == MemberRole.Role.LEADER
+    assert leader.roles.get(body__name="前线指挥部").role == RoleKind.LEADER
     assert Member.objects.get(batch=demo, name="张陈").posting_unit == "平昌县人民医院"
     social = set(
         MemberRole.objects.filter(body__batch=demo, body__name="社会事业组").values_list(

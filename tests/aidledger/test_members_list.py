@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from aidledger.models import Member, MemberRole
+from aidledger.models import Member, RoleKind
 from ledger.exports import BOM, csv_cell, csv_chunks, neutralise
 from tests.factories import BatchFactory, BodyFactory, MemberFactory, MemberRoleFactory, create_team
 from tests.utils import as_shown
@@ -23,7 +23,7 @@ LIST = "/members/"
 EXPORT = "/members/export.csv"
 XLSX_EXPORT = "/members/export.xlsx"
 D = datetime.date
-HEAD, MEMBER = MemberRole.Role.HEAD, MemberRole.Role.MEMBER
+HEAD, MEMBER = RoleKind.HEAD, RoleKind.MEMBER
 
 
 def names(response) -> list[str]:

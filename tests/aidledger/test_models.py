@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 from ledger.constraints import END_NOT_BEFORE_START
 from tests.factories import (
     BatchFactory,
@@ -42,29 +42,29 @@ def refused_by_database():
 
 def test_database_refuses_second_command_post_in_a_batch():
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST)
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST)
     with refused_by_database():
-        BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST)
+        BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST)
     assert Body.objects.filter(batch=batch).count() == 1
 
 
 def test_database_allows_one_command_post_per_batch_in_different_batches():
-    BodyFactory(kind=Body.Kind.COMMAND_POST)
-    BodyFactory(kind=Body.Kind.COMMAND_POST)
-    assert Body.objects.filter(kind=Body.Kind.COMMAND_POST).count() == 2
+    BodyFactory(kind=BodyKind.COMMAND_POST)
+    BodyFactory(kind=BodyKind.COMMAND_POST)
+    assert Body.objects.filter(kind=BodyKind.COMMAND_POST).count() == 2
 
 
 def test_database_refuses_second_party_branch_in_a_batch():
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.PARTY_BRANCH)
+    BodyFactory(batch=batch, kind=BodyKind.PARTY_BRANCH)
     with refused_by_database():
-        BodyFactory(batch=batch, kind=Body.Kind.PARTY_BRANCH)
+        BodyFactory(batch=batch, kind=BodyKind.PARTY_BRANCH)
     assert Body.objects.filter(batch=batch).count() == 1
 
 
 def test_database_allows_several_working_groups_in_a_batch():
     batch = BatchFactory()
-    BodyFactory.create_batch(3, batch=batch, kind=Body.Kind.WORKING_GROUP)
+    BodyFactory.create_batch(3, batch=batch, kind=BodyKind.WORKING_GROUP)
     assert Body.objects.filter(batch=batch).count() == 3
 
 
@@ -75,9 +75,9 @@ def test_database_refuses_two_bodies_with_one_name_in_a_batch():
 
 
 def test_database_refuses_second_role_of_a_member_in_one_body():
-    role = MemberRoleFactory(role=MemberRole.Role.HEAD)
+    role = MemberRoleFactory(role=RoleKind.HEAD)
     with refused_by_database():
-        MemberRoleFactory(member=role.member, body=role.body, role=MemberRole.Role.MEMBER)
+        MemberRoleFactory(member=role.member, body=role.body, role=RoleKind.MEMBER)
     assert MemberRole.objects.count() == 1
 
 
@@ -124,7 +124,7 @@ def test_database_refuses_unknown_body_kind_through_update():
     with refused_by_database():
         Body.objects.filter(pk=body.pk).update(kind="committee")  # a role, not a body kind
     body.refresh_from_db()
-    assert body.kind == Body.Kind.WORKING_GROUP
+    assert body.kind == BodyKind.WORKING_GROUP
 
 
 def test_database_refuses_unknown_body_kind_through_save():
@@ -141,7 +141,7 @@ def test_database_refuses_unknown_role_through_update_and_save():
     with refused_by_database():
         role.save()
     role.refresh_from_db()
-    assert role.role == MemberRole.Role.MEMBER
+    assert role.role == RoleKind.MEMBER
 
 
 def test_database_refuses_one_account_for_two_members_of_a_batch(user):
@@ -156,8 +156,8 @@ def test_database_refuses_one_account_for_two_members_of_a_batch(user):
 
 def test_full_clean_reports_second_command_post_with_model_message():
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST)
-    second = Body(batch=batch, kind=Body.Kind.COMMAND_POST, name="第二个指挥部")
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST)
+    second = Body(batch=batch, kind=BodyKind.COMMAND_POST, name="第二个指挥部")
     with pytest.raises(ValidationError) as excinfo:
         second.full_clean()
     expected = constraint_message(Body, "one_command_post_per_batch")
@@ -167,8 +167,8 @@ def test_full_clean_reports_second_command_post_with_model_message():
 def test_full_clean_reports_message_in_the_active_language():
     """The message is translated when shown, whichever language is active."""
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.COMMAND_POST)
-    second = Body(batch=batch, kind=Body.Kind.COMMAND_POST, name="第二个指挥部")
+    BodyFactory(batch=batch, kind=BodyKind.COMMAND_POST)
+    second = Body(batch=batch, kind=BodyKind.COMMAND_POST, name="第二个指挥部")
     for language in ("en", "zh-hans"):
         with translation.override(language), pytest.raises(ValidationError) as excinfo:
             second.full_clean()
@@ -184,15 +184,15 @@ def test_full_clean_reports_message_in_the_active_language():
 
 def test_full_clean_reports_second_party_branch():
     batch = BatchFactory()
-    BodyFactory(batch=batch, kind=Body.Kind.PARTY_BRANCH)
+    BodyFactory(batch=batch, kind=BodyKind.PARTY_BRANCH)
     with pytest.raises(ValidationError) as excinfo:
-        Body(batch=batch, kind=Body.Kind.PARTY_BRANCH, name="另一个支部").full_clean()
+        Body(batch=batch, kind=BodyKind.PARTY_BRANCH, name="另一个支部").full_clean()
     assert constraint_message(Body, "one_party_branch_per_batch") in excinfo.value.messages
 
 
 def test_full_clean_accepts_an_edited_command_post():
     """Saving the command post again must not count itself as the second one."""
-    post = BodyFactory(kind=Body.Kind.COMMAND_POST)
+    post = BodyFactory(kind=BodyKind.COMMAND_POST)
     post.duties = "统筹"
     post.full_clean()
 
@@ -200,14 +200,14 @@ def test_full_clean_accepts_an_edited_command_post():
 def test_full_clean_reports_duplicate_body_name_with_model_message():
     body = BodyFactory()
     with pytest.raises(ValidationError) as excinfo:
-        Body(batch=body.batch, kind=Body.Kind.WORKING_GROUP, name=body.name).full_clean()
+        Body(batch=body.batch, kind=BodyKind.WORKING_GROUP, name=body.name).full_clean()
     assert constraint_message(Body, "body_name_unique_per_batch") in excinfo.value.messages
 
 
 def test_full_clean_reports_duplicate_member_role():
     role = MemberRoleFactory()
     with pytest.raises(ValidationError) as excinfo:
-        MemberRole(member=role.member, body=role.body, role=MemberRole.Role.HEAD).full_clean()
+        MemberRole(member=role.member, body=role.body, role=RoleKind.HEAD).full_clean()
     assert constraint_message(MemberRole, "one_role_per_member_per_body") in (
         excinfo.value.messages
     )
@@ -256,7 +256,7 @@ def test_full_clean_refuses_unknown_choice():
 def test_member_role_refuses_body_of_another_batch():
     member = MemberFactory()
     other_body = BodyFactory()  # in a batch of its own
-    role = MemberRole(member=member, body=other_body, role=MemberRole.Role.MEMBER)
+    role = MemberRole(member=member, body=other_body, role=RoleKind.MEMBER)
     with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         role.full_clean()
     with translation.override("en"):
@@ -268,7 +268,7 @@ def test_member_role_refuses_body_of_another_batch():
 def test_member_role_accepts_body_of_the_same_batch():
     member = MemberFactory()
     body = BodyFactory(batch=member.batch)
-    MemberRole(member=member, body=body, role=MemberRole.Role.HEAD).full_clean()
+    MemberRole(member=member, body=body, role=RoleKind.HEAD).full_clean()
 
 
 def test_batch_refuses_leader_from_another_batch():

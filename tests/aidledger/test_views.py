@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
-from aidledger.models import Body, MemberRole
+from aidledger.models import BodyKind, MemberRole, RoleKind
 from tests.factories import (
     BatchFactory,
     BodyFactory,
@@ -39,8 +39,8 @@ def programme():
     second = BatchFactory(programme=programme, number=2, name="第二批")
     MemberFactory.create_batch(2, batch=first)
     leader = MemberFactory(batch=second, name="蔡小波")
-    post = BodyFactory(batch=second, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
-    MemberRoleFactory(member=leader, body=post, role=MemberRole.Role.LEADER)
+    post = BodyFactory(batch=second, kind=BodyKind.COMMAND_POST, name="前线指挥部")
+    MemberRoleFactory(member=leader, body=post, role=RoleKind.LEADER)
     MemberFactory.create_batch(4, batch=second)
     second.leader = leader
     second.save()
@@ -94,10 +94,10 @@ def test_home_query_count_does_not_grow_with_members(
 ):
     batch = create_team(members=10, bodies=3)
     for body in batch.bodies.all()[:2]:
-        MemberRole.objects.filter(body=body).update(role=MemberRole.Role.HEAD)
+        MemberRole.objects.filter(body=body).update(role=RoleKind.HEAD)
     few = home_queries(client_logged_in)
     create_team(members=90, bodies=3, batch=batch)
-    MemberRole.objects.update(role=MemberRole.Role.HEAD)
+    MemberRole.objects.update(role=RoleKind.HEAD)
     # The summary's aggregate queries and the team's four, whatever the number of members.
     with django_assert_max_num_queries(30):
         many = home_queries(client_logged_in)
@@ -110,9 +110,9 @@ def test_home_query_count_does_not_grow_with_members(
 def test_member_page_shows_name_and_roles(client_logged_in):
     member = MemberFactory(name="张陈", posting_unit="平昌县人民医院")
     social = BodyFactory(batch=member.batch, name="社会事业组")
-    branch = BodyFactory(batch=member.batch, kind=Body.Kind.PARTY_BRANCH, name="临时党支部")
-    MemberRoleFactory(member=member, body=social, role=MemberRole.Role.HEAD)
-    MemberRoleFactory(member=member, body=branch, role=MemberRole.Role.MEMBER)
+    branch = BodyFactory(batch=member.batch, kind=BodyKind.PARTY_BRANCH, name="临时党支部")
+    MemberRoleFactory(member=member, body=social, role=RoleKind.HEAD)
+    MemberRoleFactory(member=member, body=branch, role=RoleKind.MEMBER)
     response = client_logged_in.get(f"/members/{member.pk}/")
     assert response.status_code == 200
     html = response.content.decode()

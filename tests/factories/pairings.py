@@ -6,7 +6,16 @@ import factory
 from factory.django import DjangoModelFactory
 
 from aidledger.models import Batch
-from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
+from pairings.models import (
+    Exchange,
+    ExchangeKind,
+    ExchangePairing,
+    Mentorship,
+    Pairing,
+    Unit,
+    UnitKind,
+    UnitSide,
+)
 from tests.factories.team import BodyFactory, MemberFactory, ProgrammeFactory
 
 __all__ = [
@@ -24,8 +33,8 @@ class UnitFactory(DjangoModelFactory):
         model = Unit
 
     programme = factory.SubFactory(ProgrammeFactory)
-    side = Unit.Side.HELPER
-    kind = Unit.Kind.DEPARTMENT
+    side = UnitSide.HELPER
+    kind = UnitKind.DEPARTMENT
     name = factory.Sequence(lambda n: f"单位{n:04d}")
 
 
@@ -36,10 +45,10 @@ class PairingFactory(DjangoModelFactory):
     class Meta:
         model = Pairing
 
-    helper = factory.SubFactory(UnitFactory, side=Unit.Side.HELPER)
+    helper = factory.SubFactory(UnitFactory, side=UnitSide.HELPER)
     helped = factory.SubFactory(
         UnitFactory,
-        side=Unit.Side.HELPED,
+        side=UnitSide.HELPED,
         kind=factory.SelfAttribute("..helper.kind"),
         programme=factory.SelfAttribute("..helper.programme"),
     )
@@ -59,7 +68,7 @@ class ExchangeFactory(DjangoModelFactory):
 
     date = datetime.date(2024, 3, 1)
     title = factory.Sequence(lambda n: f"互动交流{n:04d}")
-    kind = Exchange.Kind.VISIT
+    kind = ExchangeKind.VISIT
     lead_body = factory.SubFactory(BodyFactory)
     participants = 10
 
@@ -93,7 +102,7 @@ class MentorshipFactory(DjangoModelFactory):
     mentee_name = factory.Sequence(lambda n: f"干部{n:04d}")
     mentee_unit = factory.SubFactory(
         UnitFactory,
-        side=Unit.Side.HELPED,
+        side=UnitSide.HELPED,
         programme=factory.SelfAttribute("..mentor.batch.programme"),
     )
     mentee_post = "科员"
@@ -106,13 +115,13 @@ def create_pairings_ledger(*, batch: Batch, pairings: int, exchanges: int, mento
     programme = batch.programme
     body = BodyFactory(batch=batch)
     start = Unit.objects.count()
-    kinds = list(Unit.Kind)
+    kinds = list(UnitKind)
     helpers = Unit.objects.bulk_create(
-        Unit(programme=programme, side=Unit.Side.HELPER, kind=kinds[i % 4], name=f"帮扶单位{i}")
+        Unit(programme=programme, side=UnitSide.HELPER, kind=kinds[i % 4], name=f"帮扶单位{i}")
         for i in range(start, start + pairings)
     )
     helped = Unit.objects.bulk_create(
-        Unit(programme=programme, side=Unit.Side.HELPED, kind=kinds[i % 4], name=f"受帮扶单位{i}")
+        Unit(programme=programme, side=UnitSide.HELPED, kind=kinds[i % 4], name=f"受帮扶单位{i}")
         for i in range(start, start + pairings)
     )
     made = Pairing.objects.bulk_create(
@@ -130,7 +139,7 @@ def create_pairings_ledger(*, batch: Batch, pairings: int, exchanges: int, mento
         Exchange(
             date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 200),
             title=f"批量交流{start + i}",
-            kind=Exchange.Kind.VISIT,
+            kind=ExchangeKind.VISIT,
             lead_body=body,
             participants=i,
         )

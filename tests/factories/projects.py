@@ -9,13 +9,16 @@ from factory.django import DjangoModelFactory
 from projects.models import (
     Disbursement,
     Funding,
+    FundingSource,
     Indicator,
     Industry,
     InvestmentLead,
     Outlet,
     Product,
     Project,
+    ProjectStatus,
     Sale,
+    Sector,
     Segment,
 )
 from tests.factories.team import BodyFactory
@@ -38,9 +41,9 @@ class ProjectFactory(DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"XM-{n:05d}")
     name = factory.Sequence(lambda n: f"项目{n:05d}")
-    sector = Project.Sector.AGRICULTURE
+    sector = Sector.AGRICULTURE
     responsible_body = factory.SubFactory(BodyFactory)
-    status = Project.Status.IN_PROGRESS
+    status = ProjectStatus.IN_PROGRESS
 
 
 class FundingFactory(DjangoModelFactory):
@@ -48,7 +51,7 @@ class FundingFactory(DjangoModelFactory):
         model = Funding
 
     project = factory.SubFactory(ProjectFactory)
-    source = Funding.Source.MUNICIPAL
+    source = FundingSource.MUNICIPAL
     year = 2024
     amount = Decimal("1000000.00")
 

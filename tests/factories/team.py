@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 
 __all__ = [
     "TEST_PASSWORD",
@@ -64,7 +64,7 @@ class BodyFactory(DjangoModelFactory):
         model = Body
 
     batch = factory.SubFactory(BatchFactory)
-    kind = Body.Kind.WORKING_GROUP
+    kind = BodyKind.WORKING_GROUP
     name = factory.Sequence(lambda n: f"工作组{n}")
 
 
@@ -82,7 +82,7 @@ class MemberRoleFactory(DjangoModelFactory):
 
     member = factory.SubFactory(MemberFactory)
     body = factory.SubFactory(BodyFactory, batch=factory.SelfAttribute("..member.batch"))
-    role = MemberRole.Role.MEMBER
+    role = RoleKind.MEMBER
 
 
 def create_team(*, members: int, bodies: int = 2, batch: Batch | None = None) -> Batch:
@@ -106,7 +106,7 @@ def create_team(*, members: int, bodies: int = 2, batch: Batch | None = None) ->
         for index, account in enumerate(users, start=start)
     )
     MemberRole.objects.bulk_create(
-        MemberRole(member=person, body=group, role=MemberRole.Role.MEMBER)
+        MemberRole(member=person, body=group, role=RoleKind.MEMBER)
         for person in people
         for group in groups
     )

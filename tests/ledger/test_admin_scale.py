@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.admin import LedgerAdmin
-from pairings.models import Unit
+from pairings.models import UnitKind, UnitSide
 from tests.factories import (
     DisbursementFactory,
     OutletFactory,
@@ -49,7 +49,7 @@ def filter_links(html: str) -> int:
 def test_changelist_filters_do_not_list_thousands(admin_client, model):
     programme = ProgrammeFactory()
     UnitFactory.create_batch(
-        MANY, programme=programme, side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP
+        MANY, programme=programme, side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP
     )
     for outlet in OutletFactory.create_batch(MANY):
         SaleFactory(outlet=outlet)

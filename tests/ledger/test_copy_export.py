@@ -20,7 +20,7 @@ from aidledger.models import Batch
 from ledger.copy_export import CopyStream, copy_select, money_text
 from ledger.exports import BOM
 from ledger.fields import fen_to_yuan
-from pairings.models import PairingStatus, Unit, UnitKind
+from pairings.models import PairingStatus, UnitKind, UnitSide
 from projects.models import FundingSource, Product, Sale
 from projects.views import DisbursementListView
 from tests.factories import (
@@ -105,7 +105,7 @@ def tricky_ledger(db):
             mentor=mentor,
             mentee_name=text(n + 6),
             mentee_unit=UnitFactory(
-                programme=batch.programme, side=Unit.Side.HELPED, name=f"{text(n + 7)}{n}"
+                programme=batch.programme, side=UnitSide.HELPED, name=f"{text(n + 7)}{n}"
             ),
             mentee_post=text(n + 8),
             start_date=datetime.date(2023, 1 + n % 12, 1),

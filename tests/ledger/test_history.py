@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.text import capfirst
 
-from aidledger.models import Member, MemberRole
+from aidledger.models import Member, MemberRole, RoleKind
 from ledger.history import history_model, record_changes, tracked_models
-from pairings.models import Exchange, ExchangePairing, Pairing, Unit
+from pairings.models import Exchange, ExchangePairing, Pairing, PairingStatus, UnitKind
 from pairings.services import record_exchange
 from projects.models import Disbursement, Funding
 from projects.services import record_disbursements
@@ -82,7 +82,7 @@ def test_every_ledger_model_is_tracked():
 
 def test_admin_add_change_and_delete_are_recorded_with_the_user_and_the_fields(clerk):
     body = BodyFactory()
-    data = member_form(body.batch, roles=[(body, MemberRole.Role.HEAD)], phone="13800000000")
+    data = member_form(body.batch, roles=[(body, RoleKind.HEAD)], phone="13800000000")
     assert clerk.post(f"{ADMIN}/aidledger/member/add/", data).status_code == 302
     member = Member.objects.get(name="新队员")
     changed = member_form(body.batch, phone="13900000000", **loaded_version(member))
@@ -143,14 +143,14 @@ def test_choices_and_foreign_keys_read_as_labels_and_names():
     other = BodyFactory(batch=pairing.responsible_body.batch, name="社会事业组")
     before = str(pairing.responsible_body)
     pairing.responsible_body = other
-    pairing.status = Pairing.Status.ENDED
+    pairing.status = PairingStatus.ENDED
     pairing.ended_on = datetime.date(2024, 10, 9)
     pairing.save()
     fields = fields_of(record_changes(pairing)[0])
     assert fields[label(Pairing, "responsible_body")] == (before, str(other))
     assert fields[label(Pairing, "status")] == (
-        str(Pairing.Status.ACTIVE.label),
-        str(Pairing.Status.ENDED.label),
+        str(PairingStatus.ACTIVE.label),
+        str(PairingStatus.ENDED.label),
     )
     assert fields[label(Pairing, "ended_on")] == ("—", "2024-10-09")
 
@@ -172,12 +172,12 @@ def test_a_deleted_record_named_by_a_change_keeps_its_name():
 
 
 def test_a_units_new_kind_is_recorded_in_its_pairings_history():
-    pairing = PairingFactory(helper__kind=Unit.Kind.SCHOOL)
+    pairing = PairingFactory(helper__kind=UnitKind.SCHOOL)
     unit = pairing.helper
-    unit.kind = Unit.Kind.HOSPITAL
+    unit.kind = UnitKind.HOSPITAL
     unit.save()
     latest = pairing.history.first()
-    assert (latest.history_type, latest.category) == ("~", Unit.Kind.HOSPITAL)
+    assert (latest.history_type, latest.category) == ("~", UnitKind.HOSPITAL)
 
 
 def test_record_exchange_records_each_pairing_linked_and_unlinked():

@@ -10,7 +10,7 @@ from projects.models import Sector
 
 
 def test_a_coded_column_shows_its_label_in_the_current_language():
-    column = Column("sector", "sector", "project.sector", choices=Sector)
+    column = Column("project.sector", "sector", key="sector", choices=Sector)
     row = SimpleNamespace(project=SimpleNamespace(sector="agriculture"))
     with translation.override("zh-hans"):
         assert str(column.value_of(row)) == "农业"
@@ -19,7 +19,7 @@ def test_a_coded_column_shows_its_label_in_the_current_language():
 
 
 def test_a_coded_column_leaves_an_empty_value_empty():
-    column = Column("sector", "sector", "project.sector", choices=Sector)
+    column = Column("project.sector", "sector", key="sector", choices=Sector)
     assert column.value_of(SimpleNamespace(project=None)) is None
     assert column.value_of(SimpleNamespace(project=SimpleNamespace(sector=""))) == ""
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from pairings.models import Unit
+from pairings.models import UnitKind, UnitSide
 from tests.factories import OutletFactory, ProgrammeFactory, UnitFactory
 
 MANY = 80  # more than LOOKUP_SELECT_LIMIT
@@ -17,7 +17,7 @@ MANY = 80  # more than LOOKUP_SELECT_LIMIT
 def townships(db):
     programme = ProgrammeFactory()
     return UnitFactory.create_batch(
-        MANY, programme=programme, side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP
+        MANY, programme=programme, side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP
     )
 
 

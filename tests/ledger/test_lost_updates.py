@@ -6,7 +6,7 @@ from django import forms
 from django.db import transaction
 from django.test import Client
 
-from aidledger.models import Member, MemberRole
+from aidledger.models import Member, RoleKind
 from ledger.history import (
     CHANGED_SINCE,
     DELETED_SINCE,
@@ -54,7 +54,7 @@ def test_second_save_of_a_record_loaded_before_the_first_save_is_refused(member)
     response = first.post(url, {**data, "phone": "13911111111", VERSION_FIELD: first_version})
     assert response.status_code == 302
     body = BodyFactory(batch=member.batch)
-    data = member_form(member.batch, name=member.name, roles=[(body, MemberRole.Role.MEMBER)])
+    data = member_form(member.batch, name=member.name, roles=[(body, RoleKind.MEMBER)])
     response = second.post(url, {**data, "phone": "13722222222", VERSION_FIELD: second_version})
 
     assert response.status_code == 200
@@ -71,7 +71,7 @@ def test_a_change_to_an_inline_row_also_makes_the_parent_form_stale(member):
     first, second = session("王芳"), session("张伟")
     first_version, second_version = load(first, url), load(second, url)
     body = BodyFactory(batch=member.batch)
-    roles = [(body, MemberRole.Role.MEMBER)]
+    roles = [(body, RoleKind.MEMBER)]
     data = member_form(member.batch, name=member.name, phone=member.phone, roles=roles)
     assert first.post(url, {**data, VERSION_FIELD: first_version}).status_code == 302
     data = member_form(member.batch, name=member.name, phone="13722222222")

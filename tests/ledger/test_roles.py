@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from ledger import permissions
 from ledger.admin import NOT_YOUR_BODY, READ_ONLY_HERE
 from ledger.sites import NO_ADMIN_ROLE
-from projects.models import Funding, Project
+from projects.models import Funding, FundingSource, Project
 from tests.factories import (
     TEST_PASSWORD,
     ExchangeFactory,
@@ -88,7 +88,7 @@ def test_editor_cannot_add_rows_through_the_inline_of_another_groups_project(
         "fundings-TOTAL_FORMS": "1",
         "fundings-0-id": "",
         "fundings-0-project": other_project.pk,
-        "fundings-0-source": Funding.Source.MUNICIPAL,
+        "fundings-0-source": FundingSource.MUNICIPAL,
         "fundings-0-year": "2024",
         "fundings-0-amount": "100.00",
     }

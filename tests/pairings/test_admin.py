@@ -12,7 +12,15 @@ from django.utils import translation
 from ledger.constraints import END_NOT_BEFORE_START
 from pairings import models
 from pairings.admin import LAST_PAIRING
-from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
+from pairings.models import (
+    Exchange,
+    ExchangeKind,
+    ExchangePairing,
+    Mentorship,
+    Pairing,
+    UnitKind,
+    UnitSide,
+)
 from tests.factories import (
     BatchFactory,
     BodyFactory,
@@ -27,7 +35,7 @@ from tests.utils import NO_EVIDENCE_FILES, as_shown, language_of, loaded_version
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/pairings"
-HELPER, HELPED = Unit.Side.HELPER, Unit.Side.HELPED
+HELPER, HELPED = UnitSide.HELPER, UnitSide.HELPED
 
 
 def inline(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
@@ -66,7 +74,7 @@ def exchange_form(body, pairings, **fields) -> dict:
         {
             "date": "2024-05-22",
             "title": "交流研讨活动",
-            "kind": Exchange.Kind.SEMINAR,
+            "kind": ExchangeKind.SEMINAR,
             "place": "平昌县",
             "participants": "35",
             "lead_body": body.pk,
@@ -105,8 +113,8 @@ def team():
     return {
         "body": body,
         "member": MemberFactory(batch=body.batch),
-        "zigong": UnitFactory(programme=programme, side=HELPER, kind=Unit.Kind.TOWNSHIP),
-        "pingchang": UnitFactory(programme=programme, side=HELPED, kind=Unit.Kind.TOWNSHIP),
+        "zigong": UnitFactory(programme=programme, side=HELPER, kind=UnitKind.TOWNSHIP),
+        "pingchang": UnitFactory(programme=programme, side=HELPED, kind=UnitKind.TOWNSHIP),
     }
 
 
@@ -123,14 +131,14 @@ def test_admin_adds_a_pairing_and_sets_its_category(admin_client, team):
     response = admin_client.post(f"{ADMIN}/pairing/add/", data)
     assert response.status_code == 302
     pairing = Pairing.objects.get()
-    assert pairing.category == Unit.Kind.TOWNSHIP
+    assert pairing.category == UnitKind.TOWNSHIP
     assert pairing.programme == team["body"].batch.programme
 
 
 def test_admin_ignores_a_typed_category(admin_client, team):
     data = pairing_form(team["zigong"], team["pingchang"], team["body"], category="hospital")
     assert admin_client.post(f"{ADMIN}/pairing/add/", data).status_code == 302
-    assert Pairing.objects.get().category == Unit.Kind.TOWNSHIP
+    assert Pairing.objects.get().category == UnitKind.TOWNSHIP
 
 
 def test_admin_refuses_a_same_side_pairing(admin_client, team):
@@ -430,7 +438,7 @@ def test_save_and_add_another_starts_the_next_exchange_from_the_last(admin_clien
     assert response.status_code == 302
     form = admin_client.get(response["Location"]).context["adminform"].form
     assert form["date"].value() == "2024-05-22"
-    assert form["kind"].value() == Exchange.Kind.SEMINAR
+    assert form["kind"].value() == ExchangeKind.SEMINAR
     assert form["place"].value() == "平昌县"
     assert str(form["lead_body"].value()) == str(team["body"].pk)
     assert not form["title"].value()  # what differs per record starts empty

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.text import capfirst
 
-from pairings.models import Exchange, Pairing, Unit
+from pairings.models import Exchange, Pairing, UnitKind
 from tests.factories import (
     BatchFactory,
     BodyFactory,
@@ -37,7 +37,7 @@ UNITS, PAIRINGS, EXCHANGES, MENTORSHIPS = (
     "/pairings/mentorships/",
 )
 LISTS = [UNITS, PAIRINGS, EXCHANGES, MENTORSHIPS]
-K = Unit.Kind
+K = UnitKind
 
 
 def rows(response) -> list:

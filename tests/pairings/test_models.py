@@ -7,10 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from aidledger.models import Body
+from aidledger.models import BodyKind
 from ledger.constraints import END_NOT_BEFORE_START
 from pairings import models
-from pairings.models import Exchange, ExchangePairing, Mentorship, Pairing, Unit
+from pairings.models import (
+    Exchange,
+    ExchangeKind,
+    ExchangePairing,
+    Mentorship,
+    Pairing,
+    PairingStatus,
+    Unit,
+    UnitKind,
+    UnitSide,
+)
 from pairings.services import record_exchange
 from tests.aidledger.test_models import constraint_message
 from tests.factories import (
@@ -26,7 +36,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-HELPER, HELPED = Unit.Side.HELPER, Unit.Side.HELPED
+HELPER, HELPED = UnitSide.HELPER, UnitSide.HELPED
 
 
 @contextmanager
@@ -48,8 +58,8 @@ def team():
     return {
         "body": body,
         "programme": programme,
-        "zigong": UnitFactory(programme=programme, side=HELPER, kind=Unit.Kind.SCHOOL),
-        "pingchang": UnitFactory(programme=programme, side=HELPED, kind=Unit.Kind.SCHOOL),
+        "zigong": UnitFactory(programme=programme, side=HELPER, kind=UnitKind.SCHOOL),
+        "pingchang": UnitFactory(programme=programme, side=HELPED, kind=UnitKind.SCHOOL),
     }
 
 
@@ -68,20 +78,20 @@ def new_pairing(team, **fields) -> Pairing:
 
 def test_category_and_programme_come_from_the_helper_unit(team):
     pairing = new_pairing(team)
-    pairing.category = Unit.Kind.HOSPITAL  # typed by mistake: ignored
+    pairing.category = UnitKind.HOSPITAL  # typed by mistake: ignored
     pairing.full_clean()
     pairing.save()
     pairing.refresh_from_db()
-    assert pairing.category == Unit.Kind.SCHOOL
+    assert pairing.category == UnitKind.SCHOOL
     assert pairing.programme == team["programme"]
 
 
 def test_changing_the_helper_units_kind_changes_its_pairings_category(team):
     pairing = PairingFactory(helper=team["zigong"], helped=team["pingchang"])
-    team["zigong"].kind = Unit.Kind.HOSPITAL
+    team["zigong"].kind = UnitKind.HOSPITAL
     team["zigong"].save()
     pairing.refresh_from_db()
-    assert pairing.category == Unit.Kind.HOSPITAL
+    assert pairing.category == UnitKind.HOSPITAL
 
 
 def test_a_unit_whose_pairings_cannot_follow_its_new_kind_keeps_its_old_kind(team, monkeypatch):
@@ -91,12 +101,12 @@ def test_a_unit_whose_pairings_cannot_follow_its_new_kind_keeps_its_old_kind(tea
         raise DatabaseError("the pairings could not be updated")
 
     monkeypatch.setattr(Pairing, "save", fail)
-    team["zigong"].kind = Unit.Kind.HOSPITAL
+    team["zigong"].kind = UnitKind.HOSPITAL
     with pytest.raises(DatabaseError):
         team["zigong"].save()
     monkeypatch.undo()
-    assert Unit.objects.get(pk=team["zigong"].pk).kind == Unit.Kind.SCHOOL
-    assert Pairing.objects.get(pk=pairing.pk).category == Unit.Kind.SCHOOL
+    assert Unit.objects.get(pk=team["zigong"].pk).kind == UnitKind.SCHOOL
+    assert Pairing.objects.get(pk=pairing.pk).category == UnitKind.SCHOOL
 
 
 # Pairings: bad input --------------------------------------------------------------------------
@@ -153,7 +163,7 @@ def test_full_clean_refuses_a_duplicate_active_pairing_with_its_message(team):
 
 
 def test_an_ended_pairing_may_be_followed_by_a_new_active_one(team):
-    new_pairing(team, status=Pairing.Status.ENDED, ended_on=D(2023, 12, 31)).save()
+    new_pairing(team, status=PairingStatus.ENDED, ended_on=D(2023, 12, 31)).save()
     again = new_pairing(team, signed_on=D(2024, 1, 1))
     again.full_clean()
     again.save()
@@ -162,7 +172,7 @@ def test_an_ended_pairing_may_be_followed_by_a_new_active_one(team):
 
 def test_full_clean_asks_for_the_end_date_of_an_ended_pairing(team):
     with pytest.raises(ValidationError) as excinfo:
-        new_pairing(team, status=Pairing.Status.ENDED).full_clean()
+        new_pairing(team, status=PairingStatus.ENDED).full_clean()
     assert "ended_on" in messages_of(excinfo)
 
 
@@ -173,7 +183,7 @@ def test_full_clean_refuses_an_end_date_on_an_active_pairing(team):
 
 
 def test_full_clean_refuses_end_before_signing_with_the_shared_message(team):
-    pairing = new_pairing(team, status=Pairing.Status.ENDED, ended_on=D(2023, 8, 1))
+    pairing = new_pairing(team, status=PairingStatus.ENDED, ended_on=D(2023, 8, 1))
     with pytest.raises(ValidationError) as excinfo:
         pairing.full_clean()
     assert str(END_NOT_BEFORE_START) in excinfo.value.messages
@@ -208,7 +218,7 @@ def test_database_refuses_same_side_pairings_that_skip_full_clean(team):
                     programme=team["programme"],
                     helper=team["pingchang"],
                     helped=team["zigong"],
-                    category=Unit.Kind.SCHOOL,
+                    category=UnitKind.SCHOOL,
                     responsible_body=team["body"],
                     signed_on=D(2023, 9, 1),
                 )
@@ -251,7 +261,7 @@ def test_a_unit_name_is_refused_twice_on_one_side_with_a_clear_message(team):
     twin = Unit(
         programme=team["programme"],
         side=HELPED,
-        kind=Unit.Kind.TOWNSHIP,
+        kind=UnitKind.TOWNSHIP,
         name=team["pingchang"].name,
     )
     with pytest.raises(ValidationError) as excinfo:
@@ -263,7 +273,7 @@ def test_a_unit_name_is_refused_twice_on_one_side_with_a_clear_message(team):
 
 def test_the_same_name_may_be_a_unit_on_each_side(team):
     namesake = Unit(
-        programme=team["programme"], side=HELPER, kind=Unit.Kind.SCHOOL, name=team["pingchang"].name
+        programme=team["programme"], side=HELPER, kind=UnitKind.SCHOOL, name=team["pingchang"].name
     )
     namesake.full_clean()
     namesake.save()
@@ -271,7 +281,7 @@ def test_the_same_name_may_be_a_unit_on_each_side(team):
 
 def test_responsible_body_offers_working_groups_only():
     choices = Pairing._meta.get_field("responsible_body").get_limit_choices_to()
-    assert choices == {"kind": Body.Kind.WORKING_GROUP}
+    assert choices == {"kind": BodyKind.WORKING_GROUP}
 
 
 def test_units_with_pairings_cannot_be_deleted(team):
@@ -289,7 +299,7 @@ def test_record_exchange_saves_the_exchange_and_its_pairings(team):
         pairings=[pairing],
         date=D(2024, 5, 22),
         title="交流研讨活动",
-        kind=Exchange.Kind.SEMINAR,
+        kind=ExchangeKind.SEMINAR,
         lead_body=team["body"],
         participants=35,
     )
@@ -302,7 +312,7 @@ def test_record_exchange_refuses_an_exchange_without_pairing_and_saves_nothing(t
             pairings=[],
             date=D(2024, 5, 22),
             title="无结对的活动",
-            kind=Exchange.Kind.SEMINAR,
+            kind=ExchangeKind.SEMINAR,
             lead_body=team["body"],
         )
     assert messages_of(excinfo)["pairings"] == [str(models.NO_PAIRING)]
@@ -316,7 +326,7 @@ def test_record_exchange_with_a_bad_field_saves_nothing(team):
             pairings=[pairing],
             date=D(2024, 5, 22),
             title="人数为负",
-            kind=Exchange.Kind.SEMINAR,
+            kind=ExchangeKind.SEMINAR,
             lead_body=team["body"],
             participants=-3,
         )
@@ -417,4 +427,4 @@ def test_database_refuses_the_same_mentee_twice_for_one_mentor():
 
 def test_unit_factory_keeps_its_defaults_for_the_projects_ledger():
     unit = UnitFactory()
-    assert (unit.side, unit.kind) == (HELPER, Unit.Kind.DEPARTMENT)
+    assert (unit.side, unit.kind) == (HELPER, UnitKind.DEPARTMENT)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from aidledger.models import Body
-from pairings.models import Unit
+from aidledger.models import BodyKind
+from pairings.models import UnitKind, UnitSide
 from projects.models import Disbursement, Funding, Sale
 from tests.factories import (
     BatchFactory,
@@ -57,7 +57,7 @@ def ledger(db):
     industry = BodyFactory(batch=batch, name="产业扶持组")
     social = BodyFactory(batch=batch, name="社会事业组")
     township = UnitFactory(
-        programme=batch.programme, side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP, name="板庙镇"
+        programme=batch.programme, side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP, name="板庙镇"
     )
     cattle = ProjectFactory(
         code="NY-01", name="优质肉牛全产业链", responsible_body=industry, township=township
@@ -390,8 +390,8 @@ def test_export_total_matches_database_sum_over_many_rows(client_logged_in, many
 
 
 def test_filter_choices_list_only_working_groups_and_townships(client_logged_in, ledger):
-    BodyFactory(batch=ledger["batch"], kind=Body.Kind.COMMAND_POST, name="前线指挥部")
-    UnitFactory(programme=ledger["batch"].programme, side=Unit.Side.HELPER, name="自贡市单位")
+    BodyFactory(batch=ledger["batch"], kind=BodyKind.COMMAND_POST, name="前线指挥部")
+    UnitFactory(programme=ledger["batch"].programme, side=UnitSide.HELPER, name="自贡市单位")
     form = client_logged_in.get("/projects/").context["filterset"].form
     assert {b.name for b in form.fields["body"].queryset} == {"产业扶持组", "社会事业组"}
     assert [u.name for u in form.fields["township"].queryset] == ["板庙镇"]

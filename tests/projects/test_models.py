@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 
-from aidledger.models import Body
+from aidledger.models import BodyKind
 from ledger.constraints import END_NOT_BEFORE_START
-from pairings.models import Unit
+from pairings.models import UnitKind, UnitSide
 from projects.models import (
     AMOUNT_POSITIVE,
     STAGE_ORDER_MESSAGE,
@@ -18,7 +18,7 @@ from projects.models import (
     Disbursement,
     Funding,
     Indicator,
-    InvestmentLead,
+    Industry,
     Project,
     Sale,
 )
@@ -97,24 +97,24 @@ def test_invalid_sector_or_status_is_refused_by_the_database():
 
 def test_project_township_must_be_a_helped_side_township_of_the_same_programme():
     body = BodyFactory()
-    helper = UnitFactory(programme=body.batch.programme, side=Unit.Side.HELPER)
+    helper = UnitFactory(programme=body.batch.programme, side=UnitSide.HELPER)
     project = ProjectFactory.build(responsible_body=body, township=helper)
     with pytest.raises(ValidationError) as error:
         project.full_clean()
     assert "township" in error.value.message_dict
-    other = UnitFactory(side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP)
+    other = UnitFactory(side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP)
     project.township = other
     with pytest.raises(ValidationError) as error:
         project.full_clean()
     assert "township" in error.value.message_dict
     project.township = UnitFactory(
-        programme=body.batch.programme, side=Unit.Side.HELPED, kind=Unit.Kind.TOWNSHIP
+        programme=body.batch.programme, side=UnitSide.HELPED, kind=UnitKind.TOWNSHIP
     )
     project.full_clean()
 
 
 def test_responsible_body_must_be_a_working_group():
-    body = BodyFactory(kind=Body.Kind.COMMAND_POST)
+    body = BodyFactory(kind=BodyKind.COMMAND_POST)
     project = ProjectFactory.build(responsible_body=body)
     with pytest.raises(ValidationError) as error:
         project.full_clean()
@@ -221,7 +221,7 @@ def test_lead_may_skip_stages_and_same_day_stages_are_fine():
 
 
 def test_lead_segment_must_belong_to_its_industry():
-    segment = SegmentFactory(industry=InvestmentLead.Industry.ENERGY_CHEMICAL)
+    segment = SegmentFactory(industry=Industry.ENERGY_CHEMICAL)
     lead = InvestmentLeadFactory.build(segment=segment)
     with pytest.raises(ValidationError) as error:
         lead.full_clean()

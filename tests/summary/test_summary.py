@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from aidledger.models import Body
-from pairings.models import Exchange, Pairing, Unit
-from projects.models import Funding, Product, Project
+from aidledger.models import Body, BodyKind
+from pairings.models import Exchange, ExchangeKind, Pairing, PairingStatus, UnitKind, UnitSide
+from projects.models import FundingSource, Product, ProjectStatus, Sector
 from summary import selectors as summary_module
 from summary.selectors import as_json, ledger_summary
 from tests.factories import (
@@ -46,8 +46,8 @@ class Ledger:
             programme=programme, number=1, start_date=D(2021, 6, 1), end_date=D(2023, 6, 30)
         )
         self.second = second = BatchFactory(programme=programme, number=2, start_date=D(2023, 7, 1))
-        BodyFactory(batch=second, kind=Body.Kind.COMMAND_POST, name="前线指挥部")
-        BodyFactory(batch=second, kind=Body.Kind.PARTY_BRANCH, name="临时党支部")
+        BodyFactory(batch=second, kind=BodyKind.COMMAND_POST, name="前线指挥部")
+        BodyFactory(batch=second, kind=BodyKind.PARTY_BRANCH, name="临时党支部")
         self.group_a = BodyFactory(batch=second, name="产业扶持组")
         self.group_b = BodyFactory(batch=second, name="社会事业组")
 
@@ -62,20 +62,20 @@ class Ledger:
 
         # Pairings: in force (department, hospital), ended before (school), signed after.
         def pairing(kind: str, body: Body, **fields) -> Pairing:
-            helper = UnitFactory(programme=programme, side=Unit.Side.HELPER, kind=kind)
-            helped = UnitFactory(programme=programme, side=Unit.Side.HELPED, kind=kind)
+            helper = UnitFactory(programme=programme, side=UnitSide.HELPER, kind=kind)
+            helped = UnitFactory(programme=programme, side=UnitSide.HELPED, kind=kind)
             return PairingFactory(helper=helper, helped=helped, responsible_body=body, **fields)
 
-        self.department = pairing(Unit.Kind.DEPARTMENT, self.group_a, signed_on=D(2023, 8, 1))
-        self.hospital = pairing(Unit.Kind.HOSPITAL, self.group_b, signed_on=D(2024, 1, 10))
+        self.department = pairing(UnitKind.DEPARTMENT, self.group_a, signed_on=D(2023, 8, 1))
+        self.hospital = pairing(UnitKind.HOSPITAL, self.group_b, signed_on=D(2024, 1, 10))
         pairing(
-            Unit.Kind.SCHOOL,
+            UnitKind.SCHOOL,
             self.group_a,
             signed_on=D(2023, 8, 1),
-            status=Pairing.Status.ENDED,
+            status=PairingStatus.ENDED,
             ended_on=D(2024, 1, 31),
         )
-        pairing(Unit.Kind.TOWNSHIP, self.group_a, signed_on=AFTER)
+        pairing(UnitKind.TOWNSHIP, self.group_a, signed_on=AFTER)
 
         # Exchanges: two hospital visits (one on the day itself), a hospital training, a
         # department visit, and a lecture the day after.
@@ -84,16 +84,16 @@ class Ledger:
                 date=date, kind=kind, pairings=pairings, lead_body=body, new_techniques=techniques
             )
 
-        V = Exchange.Kind.VISIT
+        V = ExchangeKind.VISIT
         exchange(D(2024, 3, 1), V, [self.hospital], self.group_b, techniques=2)
         exchange(AS_OF, V, [self.hospital], self.group_b, techniques=1)
-        exchange(D(2024, 2, 1), Exchange.Kind.TRAINING, [self.hospital], self.group_b)
+        exchange(D(2024, 2, 1), ExchangeKind.TRAINING, [self.hospital], self.group_b)
         exchange(D(2023, 9, 1), V, [self.department], self.group_a)
-        exchange(AFTER, Exchange.Kind.LECTURE, [self.hospital], self.group_b, techniques=5)
+        exchange(AFTER, ExchangeKind.LECTURE, [self.hospital], self.group_b, techniques=5)
 
         # Mentorships: 甲 mentors X (2023) and Y (on the day); 乙 mentors X too (one person);
         # 丙 starts the day after.
-        cadres = UnitFactory(programme=programme, side=Unit.Side.HELPED)
+        cadres = UnitFactory(programme=programme, side=UnitSide.HELPED)
         MentorshipFactory(mentor=self.a, mentee_unit=cadres, mentee_name="X")
         MentorshipFactory(mentor=self.a, mentee_unit=cadres, mentee_name="Y", start_date=AS_OF)
         MentorshipFactory(mentor=self.b, mentee_unit=cadres, mentee_name="X")
@@ -102,13 +102,13 @@ class Ledger:
         # Projects and money.
         self.beef = ProjectFactory(
             name="优质肉牛全产业链",
-            sector=Project.Sector.AGRICULTURE,
+            sector=Sector.AGRICULTURE,
             responsible_body=self.group_a,
             start_date=D(2023, 8, 1),
         )
         municipal = FundingFactory(
             project=self.beef,
-            source=Funding.Source.MUNICIPAL,
+            source=FundingSource.MUNICIPAL,
             year=2023,
             approved_on=D(2023, 8, 20),
             amount=Decimal("1000000.00"),
@@ -116,7 +116,7 @@ class Ledger:
         # No approval date: counts from its budget year.
         FundingFactory(
             project=self.beef,
-            source=Funding.Source.DISTRICT,
+            source=FundingSource.DISTRICT,
             year=2024,
             approved_on=None,
             amount=Decimal("500000.00"),
@@ -128,15 +128,15 @@ class Ledger:
         DisbursementFactory(funding=municipal, paid_on=AS_OF, amount=Decimal("0.01"))
         DisbursementFactory(funding=municipal, paid_on=AFTER, amount=Decimal("100000.00"))
         later = ProjectFactory(
-            sector=Project.Sector.EDUCATION,
+            sector=Sector.EDUCATION,
             responsible_body=self.group_b,
             start_date=D(2024, 12, 1),
         )
         FundingFactory(project=later, year=2024, approved_on=D(2024, 11, 1))
         self.health = ProjectFactory(
-            sector=Project.Sector.HEALTH,
+            sector=Sector.HEALTH,
             responsible_body=self.group_b,
-            status=Project.Status.PLANNED,
+            status=ProjectStatus.PLANNED,
             start_date=None,
         )
 
