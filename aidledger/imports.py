@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aidledger.models import Batch, Body, Member, MemberRole, Programme, RoleKind
+from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 from ledger.imports.cells import SEPARATOR, name_key
 from ledger.imports.errors import CellError, RowCellError
 from ledger.imports.parsers import Choice, Date, Reference, Text
@@ -81,7 +81,7 @@ def _bodies() -> dict[str, list[Body]]:
 
 def resolve_body(ctx: ImportContext, text: str, *, working_group: bool = False) -> Body:
     body = scoped(ctx, "body", text, what=_("body"), example="第二批 · 产业扶持组")
-    if working_group and body.kind != Body.Kind.WORKING_GROUP:
+    if working_group and body.kind != BodyKind.WORKING_GROUP:
         raise CellError(_("Not a working group."))
     return body
 

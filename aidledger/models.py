@@ -118,9 +118,6 @@ ONE_PER_BATCH = {
 class Body(models.Model):
     """A body of the "1+1+3" structure: the command post, the party branch, a working group."""
 
-    # The module-level enum is the spelling; this alias stays while ledger.imports reads it.
-    Kind = BodyKind
-
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("batch")
     )

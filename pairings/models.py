@@ -35,10 +35,6 @@ class UnitKind(models.TextChoices):
 class Unit(models.Model):
     """An organisation (单位) on the helper side (e.g. 自贡) or the helped side (e.g. 平昌)."""
 
-    # The module-level enums are the spelling; the aliases stay while the import's tests read them.
-    Side = UnitSide
-    Kind = UnitKind
-
     # A new counterpart unit turns up while entering a record: editors may add one
     # (ledger.permissions); only ledger admins change it once it is shared.
     editors_may_add = True
@@ -300,9 +296,6 @@ NO_PAIRING = _("An exchange must belong to at least one pairing.")
 
 class Exchange(models.Model):
     """An exchange (互动交流): an event held under one or more pairings."""
-
-    # The module-level enum is the spelling; this alias stays while the import's tests read it.
-    Kind = ExchangeKind
 
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)

@@ -10,11 +10,12 @@ class TrainingListView(LedgerListView):
     title = "Trainings"
     filterset_class = TrainingFilter
     default_sort = "-held_on"
+    # Keys, labels and kinds come from the model's fields (ledger.listing.Column).
     columns = (
-        Column("title", "title", "title", sort="title", link=True),
-        Column("held_on", "held on", "held_on", sort="held_on", kind="date"),
-        Column("body", "body", "body", sort="body__name"),
-        Column("cost", "cost (yuan)", "cost", sort="cost", kind="money"),
+        Column("title", sort=True, link=True),
+        Column("held_on", sort=True),
+        Column("body", sort="body__name"),
+        Column("cost", sort=True),
     )
 
     def get_queryset(self) -> QuerySet[Training]:

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
-from aidledger.models import Body
+from aidledger.models import BodyKind
 from pairings.models import Exchange, Mentorship, Pairing, Unit
 from tests.utils import totals
 
@@ -41,7 +41,7 @@ def test_demo_pairings_are_the_second_batchs_and_signed_since_july_2023(demo):
     assert not Pairing.objects.filter(signed_on__lt=SECOND_BATCH_START).exists()
     groups = set(Pairing.objects.values_list("responsible_body__name", flat=True))
     assert groups == {"综合协调组", "产业扶持组", "社会事业组"}
-    assert not Pairing.objects.exclude(responsible_body__kind=Body.Kind.WORKING_GROUP).exists()
+    assert not Pairing.objects.exclude(responsible_body__kind=BodyKind.WORKING_GROUP).exists()
     assert set(Pairing.objects.values_list("responsible_body__batch__number", flat=True)) == {2}
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from pairings.models import Pairing, Unit
+from pairings.models import Pairing, Unit, UnitSide
 from projects.models import Disbursement, Funding, InvestmentLead, Project, Sale
 from tests.utils import totals
 
@@ -92,6 +92,6 @@ def test_projects_and_pairings_share_one_unit_per_township(demo):
     beef = Project.objects.select_related("township").get(name="优质肉牛全产业链")
     assert beef.township.name == "平昌县江口镇"
     assert Pairing.objects.filter(helped=beef.township).exists()
-    helped = list(Unit.objects.filter(side=Unit.Side.HELPED).values_list("name", flat=True))
+    helped = list(Unit.objects.filter(side=UnitSide.HELPED).values_list("name", flat=True))
     shadowed = [name for name in helped if any(o != name and o.endswith(name) for o in helped)]
     assert shadowed == []

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from pairings.models import Unit
+from pairings.models import UnitKind, UnitSide
 from tests.factories import PairingFactory, UnitFactory
 
 EXCHANGE_HEADER = ["日期", "主题", "类型", "结对关系", "牵头机构", "地点", "参加人数"]
@@ -63,11 +63,11 @@ def hospital_pairing(group_a):
     programme = group_a.batch.programme
     helper = UnitFactory(
         programme=programme,
-        side=Unit.Side.HELPER,
-        kind=Unit.Kind.HOSPITAL,
+        side=UnitSide.HELPER,
+        kind=UnitKind.HOSPITAL,
         name="自贡市第一人民医院",
     )
     helped = UnitFactory(
-        programme=programme, side=Unit.Side.HELPED, kind=Unit.Kind.HOSPITAL, name="平昌县人民医院"
+        programme=programme, side=UnitSide.HELPED, kind=UnitKind.HOSPITAL, name="平昌县人民医院"
     )
     return PairingFactory(helper=helper, helped=helped, responsible_body=group_a)

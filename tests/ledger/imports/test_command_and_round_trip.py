@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from aidledger.models import Batch, Body, Member, MemberRole
+from aidledger.models import Batch, BodyKind, Member, MemberRole
 from ledger.fields import money_sum
 from ledger.imports.run import run_import
 from ledger.imports.specs import specs
@@ -124,7 +124,7 @@ def summaries() -> list[dict]:
     today, for the whole ledger and for each working group of the second batch (a group's
     members and mentors are counted by the members' roles in it)."""
     second = Batch.objects.get(number=2)
-    groups = second.bodies.filter(kind=Body.Kind.WORKING_GROUP).order_by("pk")
+    groups = second.bodies.filter(kind=BodyKind.WORKING_GROUP).order_by("pk")
     scopes = [{}, *({"batch": second, "body": body} for body in groups)]
     return [
         as_json(ledger_summary(as_of=day, **scope))

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from ledger.imports.run import run_import
 from ledger.imports.specs import specs
-from pairings.models import Exchange, Unit
+from pairings.models import Exchange, ExchangeKind, Unit, UnitKind
 from projects.models import Disbursement, Funding
 from tests.factories import BodyFactory, DisbursementFactory, FundingFactory, ProjectFactory
 from tests.ledger.imports.conftest import EXCHANGE_HEADER, csv_bytes, exchange_rows, xlsx_bytes
@@ -85,7 +85,7 @@ def test_english_code_names_and_any_column_order(hospital_pairing):
     ]
     result = run_import(exchanges_spec(), csv_bytes(header, rows))
     assert result.ok, result.report()
-    assert Exchange.objects.get().kind == Exchange.Kind.LECTURE
+    assert Exchange.objects.get().kind == ExchangeKind.LECTURE
 
 
 def test_extra_columns_are_reported_and_missing_required_ones_refused(hospital_pairing):
@@ -177,7 +177,7 @@ def test_units_import_and_a_pairing_refers_to_them(group_a):
         ),
     )
     assert result.ok, result.report()
-    assert group_a.pairings.get().category == Unit.Kind.SCHOOL
+    assert group_a.pairings.get().category == UnitKind.SCHOOL
 
 
 def funding_file(rows):
