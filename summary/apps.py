@@ -9,5 +9,5 @@ class SummaryConfig(AppConfig):
     `ledger_summary` command. No models: it reads the ledgers."""
 
     name = "summary"
-    verbose_name = _("Summary")
+    verbose_name = _("Summary across the ledgers")
     navigation = Section(_("Overview"), "home", "/", order=0)
