@@ -28,7 +28,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from ledger import history, permissions
+from ledger import history, permissions, validation
 from ledger.imports.cells import SEPARATOR, as_text, comparable, is_blank, normalise
 from ledger.imports.errors import CellError, FileError, RowCellError, RowError
 from ledger.imports.files import Table, read_table
@@ -391,9 +391,10 @@ def links_changed(spec: ImportSpec, obj: Model, m2m: dict[str, list[Model]]) -> 
 
 
 def clean(spec: ImportSpec, number: int, obj: Model, result: ImportResult) -> bool:
-    """The model's own rules and constraints (`full_clean()`), each error under its column."""
+    """The model's own rules and constraints (`full_clean()`, without querying again for the
+    records the row's references loaded), each error under its column."""
     try:
-        obj.full_clean()
+        validation.full_clean(obj)
     except ValidationError as exc:
         for name, messages in message_dict(exc).items():
             column = "" if name == NON_FIELD_ERRORS else spec.column_of(name)
