@@ -334,12 +334,11 @@ def find_record(
 ) -> Model | None:
     """The record the row's key names, or a new one; None (an error) when an earlier row of
     the file has the same key or several records in the ledger have it."""
-    key_label = SEPARATOR.join(spec.column_of(name) or name for name in spec.key)
     if key in seen:
         result.errors.append(
             RowError(
                 number,
-                key_label,
+                key_label(spec),
                 _("Same record as row %(row)s (duplicated row in the file).") % {"row": seen[key]},
             )
         )
@@ -350,12 +349,17 @@ def find_record(
         result.errors.append(
             RowError(
                 number,
-                key_label,
+                key_label(spec),
                 _("Several records in the ledger match this row; correct them in the admin first."),
             )
         )
         return None
     return matches[0] if matches else spec.model()
+
+
+def key_label(spec: ImportSpec) -> str:
+    """The columns of the natural key, as an error about it names them."""
+    return SEPARATOR.join(spec.column_of(name) or name for name in spec.key)
 
 
 def apply_fields(spec: ImportSpec, obj: Model, fields: dict[str, Any]) -> bool:
