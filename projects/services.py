@@ -77,20 +77,25 @@ def overdraw_errors(
 
 @transaction.atomic
 def record_disbursements(
-    *, saving: Sequence[Disbursement], deleting: Sequence[Disbursement] = ()
+    *,
+    saving: Sequence[Disbursement],
+    deleting: Sequence[Disbursement] = (),
+    cleaned: bool = False,
 ) -> None:
     """Validate and save new or changed disbursements, and delete `deleting`, with their
     funding lines locked, checking the lines as they will be after the whole save.
 
     Raises ValidationError (with the figures) when a line would be overdrawn, when a line
     belongs to another project than its disbursement, or on any other invalid field; nothing
-    is saved or deleted then.
+    is saved or deleted then. `cleaned`: the caller has just full_clean()ed every one of
+    `saving` (an import's check of its rows); the lines are still checked here, locked.
     """
     lines = lock_fundings(d.funding_id for d in saving)
     for disbursement in saving:
         if not disbursement.project_id and disbursement.funding_id in lines:
             disbursement.project_id = lines[disbursement.funding_id].project_id
-        validation.full_clean(disbursement)  # full_clean(), without a query per row
+        if not cleaned:
+            validation.full_clean(disbursement)  # full_clean(), without a query per row
     if errors := overdraw_errors(saving=saving, deleting=deleting):
         raise ValidationError({"amount": list(errors.values())})
     for disbursement in deleting:
