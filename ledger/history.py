@@ -35,6 +35,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from ledger.fields import MoneyField, yuan
 
@@ -130,6 +131,46 @@ def changes_by(user) -> Iterator[None]:
             del context.request
         else:
             context.request = previous
+
+
+# How many records one INSERT writes when records are saved together.
+SAVE_BATCH = 1000
+
+
+def save_records(objects: Iterable[models.Model]) -> None:
+    """Save records as `save()` one by one would, history included, with new records inserted
+    many per query: their rows and their "+" history rows (naming the user `changes_by()` or
+    the request names, as a save's would) in batches of SAVE_BATCH. Changed records, and
+    records of a model with its own save(), are saved one by one (a change's history row is
+    written only if it changed something, see LedgerHistory).
+
+    No signal is sent for the records inserted together: ledger models that rely on a
+    post_save receiver define their own save() (and are saved one by one here).
+    """
+    objects = list(objects)
+    new = [
+        obj
+        for obj in objects
+        if obj.pk is None
+        and obj._state.adding
+        and type(obj).save is models.Model.save
+        and model_key(type(obj)) in _tracking
+    ]
+    for model in {type(obj) for obj in new}:
+        same = [obj for obj in new if type(obj) is model]
+        # The history rows name the user as a save's would (the instance's _history_user, or
+        # the request's or changes_by()'s logged-in user), all at one time.
+        saved = bulk_create_with_history(
+            same, model, batch_size=SAVE_BATCH, default_date=timezone.now()
+        )
+        for obj, stored in zip(same, saved, strict=True):
+            obj.pk = stored.pk
+            obj._state.adding = False
+            obj._state.db = stored._state.db
+    inserted = {id(obj) for obj in new}
+    for obj in objects:
+        if id(obj) not in inserted:
+            obj.save()
 
 
 def _normalised(model_field: models.Field, value: Any) -> Any:

@@ -342,8 +342,15 @@ class LedgerListView(View):
         whose per-row related managers cost more than the query on large exports.
         """
 
+    def filter(self) -> django_filters.FilterSet:
+        """The list's FilterSet over its queryset, bound to the request's query string: what
+        the page, its exports and its records in the import format (ledger.imports) show."""
+        return self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
+
     def get(self, request: HttpRequest) -> HttpResponseBase:
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        filterset = self.filter()
         valid = filterset.is_valid()
         sort = self.current_sort()
         if self.export:

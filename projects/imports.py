@@ -213,8 +213,9 @@ def check_disbursements(items: list[Planned]) -> dict[int, list[tuple[str, str]]
 
 def write_disbursements(items: list[Planned]) -> None:
     """All the file's payments in one record_disbursements(): the lines locked, checked
-    as they will be after the whole file."""
-    record_disbursements(saving=[item.obj for item in items])
+    as they will be after the whole file (each row was full_clean()ed by the import's check,
+    just before)."""
+    record_disbursements(saving=[item.obj for item in items], cleaned=True)
 
 
 disbursements = register(

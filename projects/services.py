@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ledger import history, validation
 from ledger.fields import yuan
 from projects.models import Disbursement, Funding
-from projects.selectors import disbursed_total
+from projects.selectors import disbursed_totals
 
 
 def lock_fundings(funding_ids: Iterable[int | None]) -> dict[int, Funding]:
@@ -53,9 +54,11 @@ def overdraw_errors(
             by_line[disbursement.funding_id].append(disbursement)
     plans = dict(Funding.objects.filter(pk__in=by_line).values_list("pk", "amount"))
     plans |= {pk: amount for pk, amount in (planned or {}).items() if pk in plans}
+    # Every line's other disbursements in one query (two with `touched`), not one per line.
+    paid = disbursed_totals(funding_ids=by_line, exclude=touched)
     errors = {}
-    for funding_id, rows in by_line.items():
-        others = disbursed_total(funding_id=funding_id, exclude=touched)
+    for funding_id, rows in sorted(by_line.items()):
+        others = paid[funding_id]
         amount = sum((d.amount for d in rows), start=Decimal("0.00"))
         total = others + amount
         if total > plans[funding_id]:
@@ -74,26 +77,30 @@ def overdraw_errors(
 
 @transaction.atomic
 def record_disbursements(
-    *, saving: Sequence[Disbursement], deleting: Sequence[Disbursement] = ()
+    *,
+    saving: Sequence[Disbursement],
+    deleting: Sequence[Disbursement] = (),
+    cleaned: bool = False,
 ) -> None:
     """Validate and save new or changed disbursements, and delete `deleting`, with their
     funding lines locked, checking the lines as they will be after the whole save.
 
     Raises ValidationError (with the figures) when a line would be overdrawn, when a line
     belongs to another project than its disbursement, or on any other invalid field; nothing
-    is saved or deleted then.
+    is saved or deleted then. `cleaned`: the caller has just full_clean()ed every one of
+    `saving` (an import's check of its rows); the lines are still checked here, locked.
     """
     lines = lock_fundings(d.funding_id for d in saving)
     for disbursement in saving:
         if not disbursement.project_id and disbursement.funding_id in lines:
             disbursement.project_id = lines[disbursement.funding_id].project_id
-        disbursement.full_clean()
+        if not cleaned:
+            validation.full_clean(disbursement)  # full_clean(), without a query per row
     if errors := overdraw_errors(saving=saving, deleting=deleting):
         raise ValidationError({"amount": list(errors.values())})
     for disbursement in deleting:
         disbursement.delete()
-    for disbursement in saving:
-        disbursement.save()
+    history.save_records(saving)  # new ones inserted many at a time, with their history
 
 
 def record_disbursement(disbursement: Disbursement) -> Disbursement:

@@ -242,11 +242,17 @@ class Choice(Parser):
         return _("one of the list")
 
     def parse(self, value: Any, ctx: ImportContext) -> str:
-        wanted = normalise(as_text(value))
-        for member in self.enum:
-            names = [member.value, *labels_in_every_language(member.label)]
-            if wanted in {normalise(name) for name in names}:
-                return member.value
+        # Every accepted name → its code, built once per import (not per cell); the first
+        # member that accepts a name wins, as in the order of the enum.
+        key = f"choice:{self.enum.__module__}.{self.enum.__qualname__}"
+        if key not in ctx.cache:
+            accepted: dict[str, str] = {}
+            for member in self.enum:
+                for name in [member.value, *labels_in_every_language(member.label)]:
+                    accepted.setdefault(normalise(name), member.value)
+            ctx.cache[key] = accepted
+        if (code := ctx.cache[key].get(normalise(as_text(value)))) is not None:
+            return code
         raise CellError(_("Not one of: %(labels)s.") % {"labels": _(", ").join(self.choices())})
 
     def dump(self, value: Any) -> Any:

@@ -28,7 +28,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from ledger import history, permissions
+from ledger import history, permissions, validation
 from ledger.imports.cells import SEPARATOR, as_text, comparable, is_blank, normalise
 from ledger.imports.errors import CellError, FileError, RowCellError, RowError
 from ledger.imports.files import Table, read_table
@@ -334,12 +334,11 @@ def find_record(
 ) -> Model | None:
     """The record the row's key names, or a new one; None (an error) when an earlier row of
     the file has the same key or several records in the ledger have it."""
-    key_label = SEPARATOR.join(spec.column_of(name) or name for name in spec.key)
     if key in seen:
         result.errors.append(
             RowError(
                 number,
-                key_label,
+                key_label(spec),
                 _("Same record as row %(row)s (duplicated row in the file).") % {"row": seen[key]},
             )
         )
@@ -350,12 +349,17 @@ def find_record(
         result.errors.append(
             RowError(
                 number,
-                key_label,
+                key_label(spec),
                 _("Several records in the ledger match this row; correct them in the admin first."),
             )
         )
         return None
     return matches[0] if matches else spec.model()
+
+
+def key_label(spec: ImportSpec) -> str:
+    """The columns of the natural key, as an error about it names them."""
+    return SEPARATOR.join(spec.column_of(name) or name for name in spec.key)
 
 
 def apply_fields(spec: ImportSpec, obj: Model, fields: dict[str, Any]) -> bool:
@@ -391,9 +395,10 @@ def links_changed(spec: ImportSpec, obj: Model, m2m: dict[str, list[Model]]) -> 
 
 
 def clean(spec: ImportSpec, number: int, obj: Model, result: ImportResult) -> bool:
-    """The model's own rules and constraints (`full_clean()`), each error under its column."""
+    """The model's own rules and constraints (`full_clean()`, without querying again for the
+    records the row's references loaded), each error under its column."""
     try:
-        obj.full_clean()
+        validation.full_clean(obj)
     except ValidationError as exc:
         for name, messages in message_dict(exc).items():
             column = "" if name == NON_FIELD_ERRORS else spec.column_of(name)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Model
+from django.db.models import Count, Model, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -164,6 +165,25 @@ def records(spec: ImportSpec) -> list[Model]:
             counters[rest] += 1
             obj.line = counters[rest]
     return objects
+
+
+def with_line_numbers(spec: ImportSpec, queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` with each record's LINE counted by the database when the key needs it (1 +
+    the records entered before it that share the rest of the key), as `records` numbers
+    them, so that a filtered export numbers its rows as the whole ledger does."""
+    if LINE not in spec.key:
+        return queryset
+    rest = [name for name in spec.key if name != LINE]
+    earlier = (
+        spec.model._default_manager.filter(
+            **{name: OuterRef(name) for name in rest}, pk__lt=OuterRef("pk")
+        )
+        .order_by()
+        .values(rest[0])
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(**{LINE: Coalesce(Subquery(earlier), 0) + 1})
 
 
 def key_attnames(spec: ImportSpec) -> list[str]:

@@ -10,7 +10,6 @@ check again: the ledger may have changed since the preview.
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import time
@@ -33,7 +32,7 @@ from ledger import permissions
 from ledger.exports import xlsx_response
 from ledger.imports.run import run_import
 from ledger.imports.specs import ImportSpec, spec_for_model, specs
-from ledger.imports.workbook import export_rows, write_workbook
+from ledger.imports.workbook import export_rows, workbook_file
 
 SESSION_KEY = "pending_imports"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -247,11 +246,8 @@ class ImportAdminMixin:
 def import_template(request: HttpRequest, ledger: str) -> HttpResponse:
     """A blank XLSX in the import format: headers, an example row, drop-down lists."""
     spec = specs()[ledger]
-    output = io.BytesIO()
-    write_workbook(spec, None, output=output)
     filename = _("%(records)s-template.xlsx") % {"records": capfirst(spec.title)}
-    output.seek(0)
-    return xlsx_response(filename, output)
+    return xlsx_response(filename, workbook_file(spec, None))
 
 
 def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
@@ -261,14 +257,14 @@ def import_records(request: HttpRequest, ledger: str) -> HttpResponse:
     list_url = reverse(spec.list_url_name)
     view = resolve(list_url).func.view_class()
     view.setup(request)
-    filterset = view.filterset_class(request.GET, queryset=view.get_queryset(), request=request)
+    filterset = view.filter()  # the list's own filters, as its page and CSV apply them
     if not filterset.is_valid():
         # Never export "everything" when a filter could not be read: show the errors.
         return redirect(f"{list_url}?{request.GET.urlencode()}")
-    output = io.BytesIO()
-    write_workbook(spec, export_rows(spec, within=filterset.qs), output=output)
+    # Streamed: the rows a chunk at a time into a workbook in constant memory, written to a
+    # temporary file that the response sends and deletes (as the lists' XLSX exports).
+    output = workbook_file(spec, export_rows(spec, within=filterset.qs))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    output.seek(0)
     return xlsx_response(f"{capfirst(spec.title)}-{stamp}.xlsx", output)
 
 

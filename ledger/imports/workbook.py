@@ -5,18 +5,19 @@ and importing back."""
 from __future__ import annotations
 
 import datetime
-import io
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
+from django.conf import settings
 from django.db import models
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ledger.imports.parsers import Reference
-from ledger.imports.specs import ImportSpec, records
+from ledger.imports.specs import ImportSpec, with_line_numbers
 
 # How many rows of a template carry the drop-down lists of choice columns.
 TEMPLATE_ROWS = 2000
@@ -31,23 +32,45 @@ def export_cells(spec: ImportSpec, obj: Model) -> list[Any]:
     return cells
 
 
-def export_rows(spec: ImportSpec, *, within: models.QuerySet | None = None) -> Iterator[list[Any]]:
-    """The ledger's records as rows of its import file; only those in `within` (a list's
-    filtered rows) if given. Line numbers count every record, filtered or not."""
-    wanted = set(within.values_list("pk", flat=True)) if within is not None else None
-    for obj in records(spec):
-        if wanted is None or obj.pk in wanted:
-            yield export_cells(spec, obj)
+def export_rows(
+    spec: ImportSpec, *, within: models.QuerySet | None = None, chunk_size: int | None = None
+) -> Iterator[list[Any]]:
+    """The ledger's records as rows of its import file, in entry order; only those in `within`
+    (a list's filtered rows) if given, selected by the database. Read `chunk_size` records at
+    a time (settings.EXPORT_CHUNK_ROWS), never all at once; a constant number of queries
+    whatever the rows. Line numbers count every record, filtered or not."""
+    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    queryset = with_line_numbers(spec, queryset)
+    if within is not None:
+        queryset = queryset.filter(pk__in=within.order_by().values("pk"))
+    size = chunk_size or settings.EXPORT_CHUNK_ROWS
+    for obj in queryset.order_by("pk").iterator(chunk_size=size):
+        yield export_cells(spec, obj)
+
+
+def workbook_file(spec: ImportSpec, rows: Iterable[Sequence[Any]] | None) -> IO[bytes]:
+    """`write_workbook` into a temporary file, returned read from the start; deleted when
+    closed (a FileResponse closes it)."""
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    try:
+        write_workbook(spec, rows, output=output)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return output
 
 
 def write_workbook(
-    spec: ImportSpec, rows: Iterable[Sequence[Any]] | None, *, output: io.BytesIO
+    spec: ImportSpec, rows: Iterable[Sequence[Any]] | None, *, output: IO[bytes]
 ) -> None:
     """An XLSX in the import format: a frozen header of Chinese labels, drop-down lists on
     choice columns, column widths, then `rows` (or the template's example row), and a sheet
-    explaining each column. Text cells are written as text (never as a formula)."""
+    explaining each column. Text cells are written as text (never as a formula). Written in
+    constant memory: a row at a time, whatever the number of rows."""
     book = xlsxwriter.Workbook(
-        output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        output,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
     head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     required = book.add_format({"bold": True, "bg_color": "#FCE4CC", "border": 1})
