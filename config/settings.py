@@ -301,6 +301,14 @@ EXPORT_CSV_COPY = env_bool("EXPORT_CSV_COPY", True)
 # Imports (ledger/imports/): larger files are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+# What a file may hold, checked before and while it is read, so that no small file (an XLSX
+# compresses a thousandfold) makes an import read for minutes or hold more than ~300 MB. A
+# ledger has fewer than 30 columns: 20,000 rows of 30 cells are 600,000 cells, whose XML
+# (shared strings included) unpacks to about 40 MB.
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=1)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000, minimum=1)
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env_int("IMPORT_XLSX_MAX_UNPACKED_BYTES", 60_000_000, minimum=1)
+IMPORT_XLSX_MAX_SHARED_STRINGS = env_int("IMPORT_XLSX_MAX_SHARED_STRINGS", 1_000_000, minimum=1)
 # An uploaded file waits here between the admin's preview and its confirmation, at most
 # IMPORT_PENDING_SECONDS; it is named by a random token held in the uploader's session.
 IMPORT_PENDING_DIR = Path(

@@ -10,6 +10,8 @@ Expressions that combine two money values (`F("planned") - F("disbursed")`) need
 `output_field=MoneyField()` (`money_difference()` gives it): Django cannot infer it.
 """
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +26,70 @@ from django.utils.translation import gettext_lazy as _
 CENT = Decimal("0.01")
 MAX_DIGITS = 14
 DECIMAL_PLACES = 2
+
+
+# What an amount typed or read from a file may look like: digits, optionally in groups of
+# three with commas, and decimals after a point. No sign here (see read_amount), no exponent
+# (1e3), no NaN or Infinity, no currency sign or unit, no 1_000 or 0x10.
+AMOUNT_TEXT = re.compile(r"\d+(\.\d+)?|\d{1,3}(,\d{3})+(\.\d+)?")
+NOT_AN_AMOUNT = _("Not a number: write digits, e.g. 10000000 or 10,000,000.00 (no 1e7, no units).")
+NOT_IN_FEN = _("At most 2 decimal places.")
+IN_WAN = _(
+    "Write the full amount in digits (%(what)s), not in 万 or 亿: 1000万 is written 10000000."
+)
+
+
+def read_amount(value: Any, *, what: Any = None) -> Decimal:
+    """An amount of yuan as typed in a form (the admin's, every MoneyField's), given to the
+    model field, or read from an import's cell: the one place that decides what an amount may
+    look like. Text: AMOUNT_TEXT after an optional "+" or "-", full-width digits and spaces
+    allowed (a Chinese input method types them); an int or a finite Decimal as it is. At most
+    two decimal places, returned with exactly two. Raises ValidationError (code "invalid",
+    "fen" or "wan") with the messages the admin and the import both show; the sign and the
+    size are the model's validators' to judge (and the import's)."""
+    if isinstance(value, bool | float):
+        raise ValidationError(NOT_AN_AMOUNT, code="invalid")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+        if re.search(r"[万亿千百]", text):
+            raise ValidationError(
+                IN_WAN, code="wan", params={"what": _("yuan") if what is None else what}
+            )
+        body = text[1:] if text[:1] in ("+", "-") else text
+        if not AMOUNT_TEXT.fullmatch(body):
+            raise ValidationError(NOT_AN_AMOUNT, code="invalid")
+        number = Decimal(body.replace(",", ""))
+        if text.startswith("-"):
+            number = -number
+    if not number.is_finite():
+        raise ValidationError(NOT_AN_AMOUNT, code="invalid")
+    try:
+        quantized = number.quantize(CENT)
+    except InvalidOperation:  # more digits than a Decimal context holds
+        raise ValidationError(NOT_AN_AMOUNT, code="invalid") from None
+    if quantized != number:
+        raise ValidationError(NOT_IN_FEN, code="fen")
+    return quantized
+
+
+class MoneyFormField(forms.DecimalField):
+    """A MoneyField in a form (the admin's too): read by read_amount, as the import reads a
+    cell, so "10,000,000.00" is taken and "1e3", "NaN" or "1.005" refused in the same words.
+    A text box rather than type="number", which would refuse the thousands separators."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        return read_amount(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
 
 def yuan(amount: Decimal) -> str:
@@ -49,9 +115,7 @@ class MoneyField(models.Field):
     description = _("Amount in yuan (stored as whole fen)")
     empty_strings_allowed = False  # an unset amount is None, never ""
     default_error_messages = {
-        "invalid": _("“%(value)s” is not an amount of money."),
         "float": _("Amounts of money must be Decimal, never float."),
-        "fen": _("Enter an amount with at most 2 decimal places."),
     }
     default_validators = [validators.DecimalValidator(MAX_DIGITS, DECIMAL_PLACES)]
 
@@ -63,25 +127,7 @@ class MoneyField(models.Field):
             return None
         if isinstance(value, float):
             raise ValidationError(self.error_messages["float"], code="float")
-        try:
-            if isinstance(value, bool):
-                raise InvalidOperation
-            amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": value}
-            )
-        try:
-            quantized = amount.quantize(CENT)
-        except InvalidOperation:  # more digits than a Decimal context holds
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": value}
-            ) from None
-        if amount != quantized:
-            raise ValidationError(self.error_messages["fen"], code="fen")
-        return quantized
+        return read_amount(value)
 
     def from_db_value(self, value: Any, expression, connection) -> Decimal | None:
         # PostgreSQL returns numeric for sum(bigint), SQLite an int: both are whole fen.
@@ -101,7 +147,7 @@ class MoneyField(models.Field):
     def formfield(self, **kwargs: Any) -> forms.Field:
         return super().formfield(
             **{
-                "form_class": forms.DecimalField,
+                "form_class": MoneyFormField,
                 "max_digits": MAX_DIGITS,
                 "decimal_places": DECIMAL_PLACES,
                 **kwargs,

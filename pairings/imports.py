@@ -21,6 +21,7 @@ from ledger.imports.references import (
 )
 from ledger.imports.specs import Col, ImportSpec, Planned, register
 from pairings.models import (
+    PAIRING_SEPARATOR,
     Exchange,
     ExchangeKind,
     Mentorship,
@@ -32,9 +33,11 @@ from pairings.models import (
 )
 from pairings.services import record_exchange
 
-# Between a pairing's two units: "自贡市第一人民医院 ↔ 平昌县人民医院" (as the lists show it).
-# GBK has no ↔, so a sheet saved as GBK CSV writes "<->" or "—" instead.
-PAIRING_ARROW = re.compile(r"\s*(?:↔|<->|⇄|<=>|—+)\s*")
+# Between a pairing's two units: PAIRING_SEPARATOR ("自贡市第一人民医院 — 平昌县人民医院", as
+# the lists and exports write it), one or more dashes (—, ―, －, as a Chinese IME types them),
+# or an arrow: ↔ (what older templates and exports wrote), <->, <=>, ⇄. A spaced "?" is the ↔ of
+# an older file after Chinese Excel saved it as GBK CSV (GBK has no ↔).
+PAIRING_ARROW = re.compile(r"\s*(?:↔|⟷|⇄|<->|<=>|[—―－]+)\s*|\s+\?\s+")
 # Between the pairings of one exchange.
 LIST_SEPARATOR = re.compile(r"[;；\n]+")
 
@@ -64,7 +67,7 @@ def resolve_pairing(ctx: ImportContext, text: str) -> Pairing:
     units = PAIRING_ARROW.split(text.strip())
     if len(units) != 2 or not all(units):
         raise CellError(
-            _("Write a pairing as “helper unit ↔ helped unit”: %(text)s") % {"text": text}
+            _("Write a pairing as “helper unit — helped unit”: %(text)s") % {"text": text}
         )
     matches = ctx.table("pairing").get((name_key(units[0]), name_key(units[1])), [])
     active = [p for p in matches if p.status == PairingStatus.ACTIVE]
@@ -90,7 +93,7 @@ def resolve_pairings(ctx: ImportContext, text: str) -> list[Pairing]:
 
 
 def pairing_name(pairing: Pairing) -> str:
-    return f"{pairing.helper.name} ↔ {pairing.helped.name}"
+    return str(pairing)
 
 
 LOADERS.update(unit=_units, pairing=_pairings)
@@ -100,7 +103,7 @@ REFERENCE_NAMES.update(
     pairings=lambda pairings: "; ".join(pairing_name(p) for p in pairings),
 )
 PAIRINGS_HINT = gettext_lazy(
-    "helper unit ↔ helped unit, several separated by ; e.g. 自贡市第一人民医院 ↔ 平昌县人民医院"
+    "helper unit — helped unit, several separated by ; e.g. 自贡市第一人民医院 — 平昌县人民医院"
 )
 
 
@@ -196,7 +199,9 @@ exchanges = register(
             Col(
                 "pairings",
                 Reference(
-                    "pairings", example="自贡市第一人民医院 ↔ 平昌县人民医院", hint=PAIRINGS_HINT
+                    "pairings",
+                    example=f"自贡市第一人民医院{PAIRING_SEPARATOR}平昌县人民医院",
+                    hint=PAIRINGS_HINT,
                 ),
                 required=True,
                 value=lambda exchange: list(exchange.pairings.all()),

@@ -129,6 +129,13 @@ def wrong_side_message(*, role: str, place: str) -> str:
     return _("The helped unit must be a unit of %(place)s, the helped side.") % {"place": place}
 
 
+# Between a pairing's two units wherever one is written: "自贡市第一人民医院 — 平昌县人民医院".
+# An em dash, the Chinese 连接号 between two places, and in GBK (code page 936): Chinese
+# Excel saves a sheet as GBK CSV, where "↔" (our older arrow) became "?" and the pairing no
+# longer read back. The import still accepts ↔, <-> and the like (pairings/imports.py).
+PAIRING_SEPARATOR = " — "
+
+
 class Pairing(models.Model):
     """A pairing (结对关系): one helper-side unit tied to one helped-side unit.
 
@@ -220,7 +227,7 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         # Querysets that list pairings select_related("helper", "helped").
-        return f"{self.helper.name} ↔ {self.helped.name}"
+        return f"{self.helper.name}{PAIRING_SEPARATOR}{self.helped.name}"
 
     def save(self, *args, **kwargs) -> None:
         self.take_from_helper()

@@ -5,17 +5,19 @@ for the template."""
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Choices
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ledger.fields import CENT
+from ledger.fields import read_amount
 from ledger.imports.cells import as_text, labels_in_every_language, normalise
 from ledger.imports.errors import CellError
 from ledger.imports.references import REFERENCE_NAMES, ImportContext
@@ -80,48 +82,23 @@ class Integer(Parser):
         return number
 
 
-MONEY_PATTERN = re.compile(r"\d+(\.\d+)?|\d{1,3}(,\d{3})+(\.\d+)?")
-
-
 def parse_decimal(value: Any, *, signed: bool, what: str) -> Decimal:
-    """A number with at most two decimals, read from text or an XLSX number, never via a
-    float's binary value: an XLSX float goes through its shortest repr (10000000.5)."""
-    if isinstance(value, bool):
-        raise CellError(_("Not a number."))
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-        if not number.is_finite():
+    """A number with at most two decimals, read as the admin reads an amount (read_amount,
+    ledger/fields.py: the same texts, the same messages) from text or an XLSX number; an XLSX
+    float never through its binary value, but through its shortest repr (10000000.5)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
             raise CellError(_("Not a number."))
-    else:
-        text = unicodedata.normalize("NFKC", as_text(value)).replace(" ", "")
-        if re.search(r"[万亿千百]", text):
-            raise CellError(
-                _(
-                    "Write the full amount in digits (%(what)s), not in 万 or 亿: "
-                    "1000万 is written 10000000."
-                )
-                % {"what": what}
-            )
-        negative = text.startswith("-")
-        body = text[1:] if text[:1] in "+-" else text
-        if not MONEY_PATTERN.fullmatch(body):
-            raise CellError(
-                _("Not a number: write digits, e.g. 10000000 or 10,000,000.00 (no 1e7, no units).")
-            )
-        number = Decimal(body.replace(",", ""))
-        if negative:
-            number = -number
+        value = Decimal(repr(value))
+    elif not isinstance(value, int | Decimal) or isinstance(value, bool):
+        value = as_text(value)
     try:
-        quantized = number.quantize(CENT)
-    except InvalidOperation:
-        raise CellError(_("Not a number.")) from None
-    if quantized != number:
-        raise CellError(_("At most 2 decimal places."))
-    if not signed and quantized < 0:
+        number = read_amount(value, what=what)
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
+    if not signed and number < 0:
         raise CellError(_("Cannot be negative."))
-    return quantized
+    return number
 
 
 class Money(Parser):

@@ -308,11 +308,11 @@ def test_exchange_rows_show_all_their_pairings(client_logged_in, ledger):
     response = client_logged_in.get(EXCHANGES, {"kind": "signing"})
     [exchange] = rows(response)
     assert [str(p) for p in exchange.pairing_list] == [
-        "荣县双石镇 ↔ 平昌县邱家镇",
-        "荣县旭阳镇 ↔ 平昌县江口镇",
+        "荣县双石镇 — 平昌县邱家镇",
+        "荣县旭阳镇 — 平昌县江口镇",
     ]
     row = csv_rows(client_logged_in.get(EXCHANGES + "export.csv", {"kind": "signing"}))[1]
-    assert "荣县双石镇 ↔ 平昌县邱家镇; 荣县旭阳镇 ↔ 平昌县江口镇" in row
+    assert "荣县双石镇 — 平昌县邱家镇; 荣县旭阳镇 — 平昌县江口镇" in row
 
 
 def test_unreadable_date_shows_an_error_and_export_redirects(client_logged_in, ledger):

@@ -177,6 +177,7 @@ def test_a_zip_bomb_is_refused_unread(settings):
     import zipfile
 
     settings.IMPORT_MAX_BYTES = 10_000
+    settings.IMPORT_XLSX_MAX_UNPACKED_BYTES = 200_000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 200_000)
