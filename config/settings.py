@@ -60,10 +60,21 @@ DEBUG = env_bool("DEBUG", default=True)
 # Only good enough for a laptop: with DEBUG off this key is refused below.
 DEVELOPMENT_SECRET_KEY = "django-insecure-aidledger-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+# The same test as `check --deploy` (security.W009): 50 characters or more, at least 5
+# different ones, and not a key Django generated as a placeholder.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith("django-insecure-")
+):
     raise ImproperlyConfigured(
-        "DEBUG is off but SECRET_KEY is unset, the development default, or shorter than 32 "
-        "characters. Set SECRET_KEY to a long random value, for example the output of: "
+        "DEBUG is off but SECRET_KEY is unset, the development default, shorter than "
+        f"{SECRET_KEY_MIN_LENGTH} characters, made of fewer than "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters, or starts with "
+        "'django-insecure-'. Set SECRET_KEY to a long random value, for example the output of: "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
