@@ -223,6 +223,18 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once must both succeed. SQLite's default (deferred) transactions read
+    # first and ask for the write lock later; of two overlapping saves, the second to write
+    # was refused at once with "database is locked" (a 500). IMMEDIATE takes the write lock at
+    # BEGIN, so the later save waits its turn, up to SQLITE_BUSY_TIMEOUT seconds. WAL lets
+    # pages be read while a save is being written; synchronous=NORMAL is safe with WAL.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
