@@ -296,6 +296,10 @@ STORAGES = {
 # folder, with no URL; files leave it only through the views that check who may see them.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "").strip() or BASE_DIR / "var" / "evidence")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# An image upload of more pixels is refused (evidence.files): a few hundred KB of PNG can
+# hold 90 megapixels, which take a worker over a gigabyte to decode. 40 megapixels is more
+# than a phone's photo; thumbnails stay within 150 MB (evidence.services).
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1)
 # An evidence upload stops being stored once it passes the limit (evidence/uploads.py); others
 # go to memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated), then to a temp file.
 FILE_UPLOAD_HANDLERS = [
