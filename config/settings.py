@@ -178,6 +178,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ledger.middleware.ChineseFirstLocaleMiddleware",
+    # A NUL in the query string is a 400 for every page (PostgreSQL refuses it in a query).
+    "ledger.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -42,6 +42,7 @@ from django.views import View
 from ledger.copy_export import CopyStream, copy_select, value_expression
 from ledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
 from ledger.fields import yuan
+from ledger.filters import bound_dates
 
 Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
 
@@ -176,14 +177,20 @@ class ListPage:
         return (self.number - 1) * self.page_size + len(self.object_list)
 
 
+# No list has this many pages; a larger number is read as "the last page" before it reaches
+# the database, whose OFFSET is a 64-bit integer (PostgreSQL: "bigint out of range").
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def requested_page(value: str | None) -> int | None:
-    """The page number asked for: None for "the last page" (a number past the end or below 1
-    is read as the last page, as Django's `Paginator.get_page` does), 1 when unreadable."""
+    """The page number asked for: None for "the last page" (a number past the end, past
+    MAX_PAGE_NUMBER or below 1 is read as the last page, as Django's `Paginator.get_page`
+    does), 1 when unreadable."""
     try:
         number = int(value or 1)
     except ValueError:
         return 1
-    return number if number >= 1 else None
+    return number if 1 <= number <= MAX_PAGE_NUMBER else None
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,7 @@ class LedgerListView(View):
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        bound_dates(filterset.form)
         valid = filterset.is_valid()
         sort = self.current_sort()
         if self.export:
