@@ -183,6 +183,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With DEBUG on too, a missing page is the site's 404 page, not Django's technical one.
+    "ledger.middleware.SiteNotFoundPageMiddleware",
     # The one place that enforces "logged in or nothing": every view needs a login unless it
     # is marked @login_not_required (the login page, the language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

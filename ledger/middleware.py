@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 
 from ledger import permissions
 
@@ -85,3 +87,35 @@ def _items(query):
     for key, values in query.lists():
         for value in values:
             yield key, value
+
+
+class SiteNotFoundPageMiddleware:
+    """The site's own 404 page (templates/404.html) with DEBUG on too, as in production.
+
+    With DEBUG on, Django answers an unknown address or a missing record with its technical
+    404 page, which lists every URL pattern: not what someone trying the ledger with `make
+    run` should see. A 500 keeps Django's traceback page: that one is for the developer.
+    With DEBUG off this does nothing (Django's handler404 renders the same template).
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and _unknown(request.path_info):
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None
+
+
+def _unknown(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return True
+    return False
