@@ -183,7 +183,9 @@ def test_backup_never_overwrites_an_existing_file(tmp_path):
     assert not (tmp_path / "ledger.backup.partial").exists()
 
 
-@pytest.mark.django_db
+# Outside a test transaction, as the command runs: SQLite's backup API waits for ever on a
+# source that its own connection holds in an (IMMEDIATE) transaction.
+@pytest.mark.django_db(transaction=True)
 def test_backup_file_is_readable_by_its_owner_alone(tmp_path):
     # The backup holds password hashes and session keys: never world-readable, whatever the
     # umask of the shell that runs backup_ledger.
