@@ -118,7 +118,7 @@ def test_account_lookup_is_only_for_those_who_may_enter_the_admin(
 
 @pytest.mark.parametrize(("persona", "shown"), [("viewer", False), ("ledger_admin", True)])
 def test_changed_by_filter_shows_only_for_those_who_may_see_accounts(
-    request, client, persona, shown
+    request, db, client, persona, shown
 ):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("changes"))
