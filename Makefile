@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_login
+	$(PY) manage.py ensure_login --url http://$(HOST):$(PORT)/
 
 run: setup
 	@echo "Serving aidledger at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"

@@ -60,10 +60,21 @@ DEBUG = env_bool("DEBUG", default=True)
 # Only good enough for a laptop: with DEBUG off this key is refused below.
 DEVELOPMENT_SECRET_KEY = "django-insecure-aidledger-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+# The same test as `check --deploy` (security.W009): 50 characters or more, at least 5
+# different ones, and not a key Django generated as a placeholder.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith("django-insecure-")
+):
     raise ImproperlyConfigured(
-        "DEBUG is off but SECRET_KEY is unset, the development default, or shorter than 32 "
-        "characters. Set SECRET_KEY to a long random value, for example the output of: "
+        "DEBUG is off but SECRET_KEY is unset, the development default, shorter than "
+        f"{SECRET_KEY_MIN_LENGTH} characters, made of fewer than "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters, or starts with "
+        "'django-insecure-'. Set SECRET_KEY to a long random value, for example the output of: "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
@@ -167,9 +178,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ledger.middleware.ChineseFirstLocaleMiddleware",
+    # A NUL in the query string is a 400 for every page (PostgreSQL refuses it in a query).
+    "ledger.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With DEBUG on too, a missing page is the site's 404 page, not Django's technical one.
+    "ledger.middleware.SiteNotFoundPageMiddleware",
     # The one place that enforces "logged in or nothing": every view needs a login unless it
     # is marked @login_not_required (the login page, the language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -212,6 +227,18 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once must both succeed. SQLite's default (deferred) transactions read
+    # first and ask for the write lock later; of two overlapping saves, the second to write
+    # was refused at once with "database is locked" (a 500). IMMEDIATE takes the write lock at
+    # BEGIN, so the later save waits its turn, up to SQLITE_BUSY_TIMEOUT seconds. WAL lets
+    # pages be read while a save is being written; synchronous=NORMAL is safe with WAL.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -273,6 +300,10 @@ STORAGES = {
 # folder, with no URL; files leave it only through the views that check who may see them.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "").strip() or BASE_DIR / "var" / "evidence")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# An image upload of more pixels is refused (evidence.files): a few hundred KB of PNG can
+# hold 90 megapixels, which take a worker over a gigabyte to decode. 40 megapixels is more
+# than a phone's photo; thumbnails stay within 150 MB (evidence.services).
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1)
 # An evidence upload stops being stored once it passes the limit (evidence/uploads.py); others
 # go to memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated), then to a temp file.
 FILE_UPLOAD_HANDLERS = [

@@ -213,8 +213,35 @@ def _office_97(upload: IO[bytes], *, named_as: FileKind | None) -> FileKind | No
     return next(iter(sorted(found)), None)
 
 
+def max_pixels() -> int:
+    return settings.EVIDENCE_MAX_PIXELS
+
+
+def check_pixels(image: Image.Image, *, name: str) -> None:
+    """Refuse an image of more than EVIDENCE_MAX_PIXELS pixels, read from its header (nothing
+    is decoded): a small file can hold an image that takes a worker gigabytes to show."""
+    width, height = image.size
+    if width * height > max_pixels():
+        raise ValidationError(
+            _(
+                "“%(name)s” is %(width)s × %(height)s pixels (%(megapixels)s megapixels); an "
+                "image may have at most %(limit)s megapixels. Reduce its size and upload it "
+                "again."
+            ),
+            code="image_pixels",
+            params={
+                "name": name,
+                "width": width,
+                "height": height,
+                "megapixels": f"{width * height / 1_000_000:.1f}",
+                "limit": f"{max_pixels() / 1_000_000:g}",
+            },
+        )
+
+
 def check_image(upload: IO[bytes], *, kind: FileKind, name: str) -> None:
-    """The image opens in Pillow as the kind its signature says, within Pillow's pixel limit."""
+    """The image opens in Pillow as the kind its signature says, within EVIDENCE_MAX_PIXELS and
+    Pillow's own pixel limit."""
     damaged = ValidationError(
         _("“%(name)s” looks like an image but cannot be read: it may be damaged."),
         code="image",
@@ -228,6 +255,7 @@ def check_image(upload: IO[bytes], *, kind: FileKind, name: str) -> None:
             with Image.open(upload) as image:
                 if image.format != _PILLOW_FORMAT[kind]:
                     raise damaged
+                check_pixels(image, name=name)
                 image.verify()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ValidationError(

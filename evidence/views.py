@@ -73,6 +73,11 @@ def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         path = services.thumbnail_path(evidence)
+    except services.NoThumbnail as reason:
+        # Stored before EVIDENCE_MAX_PIXELS: too big to decode safely; the page shows its
+        # title in place of the picture, and the file still downloads.
+        logger.warning("Evidence %s: no thumbnail: %s", evidence.pk, reason)
+        raise Http404 from None
     except (FileNotFoundError, UnidentifiedImageError, OSError):
         logger.exception("Evidence %s: no thumbnail", evidence.pk)
         raise Http404 from None

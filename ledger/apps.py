@@ -20,13 +20,15 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        from ledger import lookups
+        from ledger import lookups, permissions
 
-        # Accounts, for "changed by" on the recent changes.
+        # Accounts, for "changed by" on the recent changes: only for those who may see the
+        # list of accounts (usernames and real names), not every reader.
         lookups.register(
             "user",
             lambda: get_user_model().objects.order_by("username", "pk"),
             ("username", "first_name", "last_name"),
+            allowed=permissions.can_see_accounts,
         )
         # Every app's imports.py registers its ledgers' import specs (ledger/imports/specs.py),
         # as the admin imports every admin.py: in INSTALLED_APPS order, the order specs() keeps.

@@ -27,6 +27,7 @@ from ledger.fields import MoneyField, money_sum
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
+BACKUP_FILE_MODE = 0o600
 
 
 class BackupError(Exception):
@@ -46,6 +47,11 @@ def backup(path: Path, *, using: str = "default") -> None:
     partial.unlink(missing_ok=True)
     connection = connections[using]
     try:
+        # The backup holds password hashes and session keys: readable by its owner alone,
+        # whatever the umask. Created empty with that mode first; SQLite and pg_dump write
+        # into the existing file and keep it (SQLite's journal takes the file's mode too).
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, BACKUP_FILE_MODE))
+        os.chmod(partial, BACKUP_FILE_MODE)  # in case the umask took bits off
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             target = sqlite3.connect(partial)
@@ -59,6 +65,7 @@ def backup(path: Path, *, using: str = "default") -> None:
             )
         else:
             raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
+        os.chmod(partial, BACKUP_FILE_MODE)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

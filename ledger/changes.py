@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ledger import history, permissions
+from ledger import history, lookups, permissions
 from ledger.filters import choice_filter, date_filter
 from ledger.listing import Column, LedgerListView
 from ledger.lookups import LookupFilter
@@ -27,11 +27,18 @@ class ChangeFilter(django_filters.FilterSet):
     since = date_filter(_("from"))
     until = date_filter(_("to"))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "changed by" lists every account: only for those who may see them.
+        request = kwargs.get("request")
+        if request is None or not lookups.allowed("user", request.user):
+            del self.filters["user"]
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.form.cleaned_data
         return history.recent_changes(
             model=data.get("model") or "",
-            user=data.get("user"),
+            user=data.get("user") if "user" in self.filters else None,
             action=data.get("action") or "",
             since=data.get("since"),
             until=data.get("until"),

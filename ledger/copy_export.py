@@ -34,7 +34,7 @@ from django.db.models import F, Func, QuerySet
 from django.db.models.fields.related import ForeignObject
 from django.utils.translation import gettext
 
-from ledger.exports import FORMULA_TRIGGERS, neutralise
+from ledger.exports import FORMULA_TRIGGERS, LEADING_BLANKS, neutralise
 from ledger.fields import MoneyField
 
 
@@ -55,8 +55,11 @@ MAX_DECIMAL_PLACES = 6
 
 
 # NUL cannot occur in PostgreSQL text. ascii() of a text is the code of its first character
-# (0 for an empty text): an integer test, much cheaper than comparing left(x, 1).
+# (its Unicode code point in a UTF8 database, 0 for an empty text): an integer test, much
+# cheaper than comparing left(x, 1). ltrim() first drops the blanks `neutralise` skips.
 _TRIGGER_CODES = ", ".join(str(ord(char)) for char in FORMULA_TRIGGERS if char != "\0")
+# Inside a SQL string literal: none of them is a quote or a % (the parameter marker).
+_BLANKS = LEADING_BLANKS
 
 
 class Neutralised(Func):
@@ -71,7 +74,8 @@ class Neutralised(Func):
         sql, params = compiler.compile(self.get_source_expressions()[0])
         sql, params = f"({sql})", tuple(params)
         case = (
-            f"CASE WHEN ascii({sql}) IN ({_TRIGGER_CODES}) THEN '''' || {sql} "
+            f"CASE WHEN ascii(ltrim({sql}, '{_BLANKS}')) IN ({_TRIGGER_CODES}) "
+            f"THEN '''' || {sql} "
             f"ELSE NULLIF({sql}, '') END"
         )
         return case, params * 3

@@ -25,12 +25,20 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 BOM = "\ufeff"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# A spreadsheet runs a cell that starts with one of these. The full-width signs count too:
+# Excel and WPS with a Chinese input method read `＝1+1` as a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = (
+    "=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠",
+)  # fmt: skip
+# Blanks a spreadsheet skips before it looks for a formula: `  =1+1` runs as well. (Tab, CR
+# and LF are triggers themselves.) ledger.copy_export strips the same characters in SQL.
+LEADING_BLANKS = " \u3000\u00a0"
 
 
 def neutralise(text: str) -> str:
-    """Make a text cell inert in a spreadsheet: a leading formula character gets a `'`."""
-    if text.startswith(FORMULA_TRIGGERS):
+    """Make a text cell inert in a spreadsheet: a cell whose first character after any leading
+    blanks is a formula character gets a leading `'`."""
+    if text.lstrip(LEADING_BLANKS).startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 

@@ -6,8 +6,39 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+# The calendar the ledger's dates live in. A date far outside it is a typo or a crafted URL;
+# left in, 9999-12-31 overflows date arithmetic (the day after it, the dashboard's months) and
+# 0001-01-01 the start of its day in local time. Every date a page reads from its URL is
+# checked here: the list filters (LedgerListView binds them) and the dashboard's "as of".
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+def validate_ledger_date(value) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
+
+
+class LedgerDateField(forms.DateField):
+    """A date field that refuses dates outside EARLIEST_YEAR–LATEST_YEAR, with a message."""
+
+    default_validators = [validate_ledger_date]
+
+
+def bound_dates(form: forms.Form) -> None:
+    """Give every date field of `form` (a FilterSet's, whatever filter made it) the ledger's
+    calendar, so no list needs its own check."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and validate_ledger_date not in field.validators:
+            field.validators.append(validate_ledger_date)
 
 
 class DateInput(forms.DateInput):

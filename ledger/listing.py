@@ -44,6 +44,7 @@ from django.views import View
 from ledger.copy_export import CopyStream, copy_select, value_expression
 from ledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
 from ledger.fields import MoneyField, yuan
+from ledger.filters import bound_dates
 
 Kind = Literal["text", "longtext", "list", "number", "money", "percent", "date"]
 
@@ -256,14 +257,20 @@ class ListPage:
         return (self.number - 1) * self.page_size + len(self.object_list)
 
 
+# No list has this many pages; a larger number is read as "the last page" before it reaches
+# the database, whose OFFSET is a 64-bit integer (PostgreSQL: "bigint out of range").
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def requested_page(value: str | None) -> int | None:
-    """The page number asked for: None for "the last page" (a number past the end or below 1
-    is read as the last page, as Django's `Paginator.get_page` does), 1 when unreadable."""
+    """The page number asked for: None for "the last page" (a number past the end, past
+    MAX_PAGE_NUMBER or below 1 is read as the last page, as Django's `Paginator.get_page`
+    does), 1 when unreadable."""
     try:
         number = int(value or 1)
     except ValueError:
         return 1
-    return number if number >= 1 else None
+    return number if 1 <= number <= MAX_PAGE_NUMBER else None
 
 
 @dataclass(frozen=True)
@@ -345,9 +352,11 @@ class LedgerListView(View):
     def filter(self) -> django_filters.FilterSet:
         """The list's FilterSet over its queryset, bound to the request's query string: what
         the page, its exports and its records in the import format (ledger.imports) show."""
-        return self.filterset_class(
+        filterset = self.filterset_class(
             self.request.GET, queryset=self.get_queryset(), request=self.request
         )
+        bound_dates(filterset.form)  # dates at the ends of the calendar: a message, not a 500
+        return filterset
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         filterset = self.filter()

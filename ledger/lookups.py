@@ -31,6 +31,8 @@ class Lookup:
 
     queryset: Callable[[], QuerySet]
     search: Sequence[str]
+    # Who may use it beyond reading the ledger (ledger.permissions decides); None: any reader.
+    allowed: Callable[[Any], bool] | None = None
 
 
 # name → Lookup. Each app registers its own in AppConfig.ready() (aidledger: batches and
@@ -38,12 +40,25 @@ class Lookup:
 _registry: dict[str, Lookup] = {}
 
 
-def register(name: str, queryset: Callable[[], QuerySet], search: Sequence[str]) -> None:
+def register(
+    name: str,
+    queryset: Callable[[], QuerySet],
+    search: Sequence[str],
+    *,
+    allowed: Callable[[Any], bool] | None = None,
+) -> None:
     """Offer the records `queryset()` gives (in its order) as the lookup `name`, searched in
-    the text fields `search`. Registering a name twice is a mistake, unless it is the same."""
-    lookup = Lookup(queryset, tuple(search))
+    the text fields `search`, to the users `allowed(user)` accepts (any reader by default).
+    Registering a name twice is a mistake, unless it is the same."""
+    lookup = Lookup(queryset, tuple(search), allowed)
     if _registry.setdefault(name, lookup) != lookup:
         raise ValueError(f"the lookup {name!r} is registered already")
+
+
+def allowed(name: str, user: Any) -> bool:
+    """May `user` use the lookup `name` (and so see the filter built on it)?"""
+    found = get(name)
+    return found.allowed is None or found.allowed(user)
 
 
 def get(name: str) -> Lookup:
@@ -62,7 +77,7 @@ def lookup(request: HttpRequest, name: str) -> HttpResponse:
     """Up to `LOOKUP_RESULTS` records of the lookup `name` whose text matches `q`, as
     {"results": [{"id": 12, "text": "…"}]}. Reading needs a role (the role middleware)."""
     found = _registry.get(name)
-    if found is None:
+    if found is None or (found.allowed is not None and not found.allowed(request.user)):
         raise Http404
     records = found.queryset()
     for word in request.GET.get("q", "").split()[:5]:

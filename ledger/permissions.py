@@ -82,6 +82,13 @@ def can_enter_admin(user: User) -> bool:
     return is_ledger_admin(user) or is_editor(user)
 
 
+def can_see_accounts(user: User) -> bool:
+    """May list the site's accounts (usernames and real names: the `user` lookup and the
+    "changed by" filter of the recent changes): those who may use the admin, where accounts
+    are chosen anyway. A viewer sees who made each change on the rows, not every account."""
+    return is_superuser(user) or can_enter_admin(user)
+
+
 # Bodies -------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batches, bodies
 from ledger.exports import Cell
-from ledger.filters import DateInput
+from ledger.filters import DateInput, LedgerDateField
 from pairings.models import ExchangeKind, UnitKind
 from summary.selectors import Summary
 
@@ -30,7 +30,7 @@ from summary.selectors import Summary
 class SummaryForm(forms.Form):
     """The dashboard's as-of date, batch and working group (every list accepts these)."""
 
-    as_of = forms.DateField(label=_("as of"), required=False, widget=DateInput())
+    as_of = LedgerDateField(label=_("as of"), required=False, widget=DateInput())
     batch = forms.ModelChoiceField(
         label=_("batch"), queryset=batches(), required=False, empty_label=_("All")
     )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from aidledger.models import Body
+from ledger.exports import neutralise
 from ledger.history import tracked_models
 from ledger.listing import LedgerListView
 from ledger.records import RecordDetailView
@@ -191,3 +192,16 @@ def test_csv_exports_neutralise_formulas(superuser_client):
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), f"{path}: {cell!r}"
         # The formulas were exported, made inert by a leading apostrophe.
         assert any(cell.startswith("'=HYPERLINK") for cell in cells), path
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "  =1+1", "\u3000=1+1", "\u00a0@SUM(A1)", " \u3000＋1", "＝1+1", "＋1", "－1", "＠A1"],
+)
+def test_formulas_behind_blanks_or_in_full_width_signs_are_neutralised(text):
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["普通", "  普通", "\u30001号", "'=已有撇号", ""])
+def test_ordinary_text_is_left_alone(text):
+    assert neutralise(text) == text

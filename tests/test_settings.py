@@ -102,6 +102,20 @@ def test_production_with_a_short_key_is_refused():
     )
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "Q7-vX2_mZp9LrT4wY8nB3cD6fH1kLm0pQr",  # 34 characters: long enough by the old rule
+        "ab" * 30,  # long, but two different characters
+        "django-insecure-" + "Q7-vX2_mZp9LrT4wY8nB3cD6fH1kLm0pQrSt",  # Django's own placeholder
+    ],
+)
+def test_production_refuses_a_key_that_check_deploy_would_call_weak(key):
+    # The refusal at start and `check --deploy` (security.W009) agree: 50 characters, 5 of
+    # them different, not Django's generated placeholder.
+    assert_refused(start_django(DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="example.org"), "50")
+
+
 def test_production_with_key_and_hosts_starts():
     assert len(GOOD_KEY) >= 50
     result = start_django(DEBUG="0", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.org")

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -174,3 +175,15 @@ def test_ensure_login_refuses_to_promote_an_ordinary_account():
     ordinary.refresh_from_db()
     assert not ordinary.is_superuser
     assert get_user_model().objects.count() == 1
+
+
+def test_ensure_login_names_the_port_the_site_is_served_on(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    assert "http://127.0.0.1:8123/" in ensure_login()
+    assert "http://127.0.0.1:8123/" in ensure_login()  # and for an existing superuser
+    assert "http://0.0.0.0:9000/" in ensure_login("--url", "http://0.0.0.0:9000/")
+
+
+def test_make_run_tells_ensure_login_its_host_and_port():
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "manage.py ensure_login --url http://$(HOST):$(PORT)/" in makefile

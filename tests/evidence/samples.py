@@ -3,6 +3,7 @@
 import io
 import struct
 import zipfile
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -12,6 +13,27 @@ def image(fmt: str = "JPEG", size: tuple[int, int] = (800, 600)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(out, fmt)
     return out.getvalue()
+
+
+def huge_png(width: int = 9450, height: int = 9450, *, mode: str = "1") -> bytes:
+    """A blank PNG of many pixels in a small file, written row by row (making it never holds
+    the decoded image). mode "RGBA" is the 9450×9450 file of the report: 340 KB, under
+    Pillow's decompression-bomb limit, 357 MB once decoded (slow to make: seconds); mode "1"
+    (one bit a pixel) has as many pixels and is made in a moment."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    depth, colour, row_bytes = {"1": (1, 0, (width + 7) // 8), "RGBA": (8, 6, width * 4)}[mode]
+    compressor = zlib.compressobj(9)
+    rows = (b"\0" * (1 + row_bytes)) * 64  # filter byte and blank pixels, 64 rows at a time
+    data = b"".join(compressor.compress(rows) for _ in range(height // 64))
+    data += compressor.compress(b"\0" * (1 + row_bytes) * (height % 64)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def pdf() -> bytes:

@@ -97,6 +97,20 @@ def test_image_with_too_many_pixels_is_refused(monkeypatch):
     assert refusal("巨图.png", samples.image("PNG", size=(20, 20))).code == "image_size"
 
 
+def test_image_over_the_pixel_limit_is_refused_before_it_is_decoded(settings):
+    settings.EVIDENCE_MAX_PIXELS = 1_000_000
+    error = refusal("大图.png", samples.image("PNG", size=(1001, 1000)))
+    assert error.code == "image_pixels"
+    assert "1001 × 1000" in error.messages[0]
+    assert "1" in error.messages[0]
+
+
+def test_image_at_the_pixel_limit_is_accepted(settings):
+    settings.EVIDENCE_MAX_PIXELS = 1_000_000
+    upload = io.BytesIO(samples.image("PNG", size=(1000, 1000)))
+    check_upload(upload, filename="图.png", size=len(upload.getvalue()))
+
+
 def test_empty_file_is_refused():
     assert refusal("空.pdf", b"").code == "empty"
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
-from PIL import Image
+from PIL import Image, ImageFile
 
 from evidence.models import Evidence, FileKind
 from evidence.uploads import OversizeUpload
@@ -280,6 +280,69 @@ def test_thumbnail_is_a_small_jpeg_made_once(client, viewer, project_a, editor_a
     made = cached.stat().st_mtime_ns
     assert client.get(url).status_code == 200
     assert cached.stat().st_mtime_ns == made  # served from the cache, not made again
+
+
+def test_upload_of_an_image_of_too_many_pixels_is_refused_naming_its_size(
+    client, editor_a, project_a, evidence_root
+):
+    # 9450 × 9450 in 11 KB: under Pillow's decompression-bomb limit, but a gigabyte to show.
+    client.force_login(editor_a)
+    response = post_file(client, project_a, "巨图.png", samples.huge_png())
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["file"]
+    assert "9450 × 9450" in error
+    assert "89.3" in error
+    assert "40" in error  # the limit
+    assert "9450 × 9450" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert stored_files(evidence_root) == []
+
+
+def test_image_stored_before_the_pixel_limit_gets_no_thumbnail_and_is_never_decoded(
+    client, viewer, project_a, editor_a, evidence_root, monkeypatch
+):
+    evidence = make_evidence(
+        project_a,
+        uploaded_by=editor_a,
+        name="巨图.png",
+        content=samples.huge_png(mode="RGBA"),
+        kind=FileKind.PNG,
+    )
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile,
+        "load",
+        lambda image: decoded.append(image.size) or original_load(image),
+    )
+    client.force_login(viewer)
+    assert client.get(reverse("evidence-thumbnail", args=[evidence.pk])).status_code == 404
+    assert decoded == []
+    assert not (evidence_root / "thumbnails").exists() or not any(
+        (evidence_root / "thumbnails").iterdir()
+    )
+    # The file itself still downloads.
+    assert client.get(reverse("evidence-download", args=[evidence.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("mode", "size"), [("P", (4000, 3000)), ("RGBA", (2400, 1800)), ("L", (3000, 4000))]
+)
+def test_thumbnail_of_a_large_image_is_reduced_a_stripe_at_a_time(
+    client, viewer, project_a, editor_a, mode, size
+):
+    out = io.BytesIO()
+    Image.new(mode, size, 7 if mode in ("P", "L") else (200, 120, 40, 255)).save(out, "PNG")
+    evidence = make_evidence(
+        project_a, uploaded_by=editor_a, name="图.png", content=out.getvalue(), kind=FileKind.PNG
+    )
+    client.force_login(viewer)
+    response = client.get(reverse("evidence-thumbnail", args=[evidence.pk]))
+    assert response.status_code == 200
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as thumb:
+        assert thumb.mode == "RGB"
+        assert max(thumb.size) == 360
+        assert abs(thumb.size[0] / thumb.size[1] - size[0] / size[1]) < 0.02
 
 
 def test_thumbnail_of_a_document_is_not_found(client, viewer, project_a, editor_a):

@@ -183,3 +183,18 @@ def test_backup_never_overwrites_an_existing_file(tmp_path):
         call_command("backup_ledger", str(existing))
     assert existing.read_text() == "yesterday's backup"
     assert not (tmp_path / "ledger.backup.partial").exists()
+
+
+# Outside a test transaction, as the command runs: SQLite's backup API waits for ever on a
+# source that its own connection holds in an (IMMEDIATE) transaction.
+@pytest.mark.django_db(transaction=True)
+def test_backup_file_is_readable_by_its_owner_alone(tmp_path):
+    # The backup holds password hashes and session keys: never world-readable, whatever the
+    # umask of the shell that runs backup_ledger.
+    path = tmp_path / "ledger.backup"
+    previous = os.umask(0o022)
+    try:
+        call_command("backup_ledger", str(path), stdout=io.StringIO())
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -60,6 +60,16 @@ TRICKY = [
     " 前后有空格 ",
     "\\.",
     "'已有撇号",
+    # Formulas behind leading blanks or in full-width signs (OWASP CSV injection).
+    "  =1+1",
+    '\u3000=HYPERLINK("http://x","点")',
+    "\u00a0+1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    " \u3000 ＝1",
+    "\u3000普通",
     "普通的中文文本",
     "x",
 ]
@@ -218,6 +228,18 @@ def test_copy_export_writes_translated_labels_and_neutralised_text(client_logged
     assert "999999999999.99" in text
     assert "0.05" in text
     assert "0.01" in text
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_copy_export_neutralises_formulas_behind_blanks_and_in_full_width_signs(
+    client_logged_in, tricky_ledger
+):
+    text = export(client_logged_in, "/projects/disbursements/", {}, copy=True).decode("utf-8-sig")
+    for cell in ["'  =1+1", "'\u3000=HYPERLINK", "'\u00a0+1", "'＝1+1", "'＋1", "'－1", "'＠SUM"]:
+        assert cell in text, cell
+    assert "' \u3000 ＝1" in text
+    assert "'\u3000普通" not in text  # blanks before ordinary text are left alone
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from pairings.models import UnitKind, UnitSide
-from tests.factories import OutletFactory, ProgrammeFactory, UnitFactory
+from tests.factories import OutletFactory, ProgrammeFactory, UnitFactory, UserFactory
 
 MANY = 80  # more than LOOKUP_SELECT_LIMIT
 
@@ -98,3 +98,29 @@ def test_lookup_needs_a_role(client, no_role_user, townships):
 
 def test_unknown_lookup_is_not_found(client_logged_in):
     assert client_logged_in.get(reverse("lookup", args=["password"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("viewer", 404), ("editor_a", 200), ("ledger_admin", 200)],
+)
+def test_account_lookup_is_only_for_those_who_may_enter_the_admin(
+    request, db, client, persona, status
+):
+    # Usernames and real names of every account: not for every reader of the ledger.
+    UserFactory(username="zhang.wei", first_name="伟", last_name="张")
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("lookup", args=["user"]), {"q": "zhang"})
+    assert response.status_code == status
+    if status == 404:
+        assert "zhang.wei" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("viewer", False), ("ledger_admin", True)])
+def test_changed_by_filter_shows_only_for_those_who_may_see_accounts(
+    request, db, client, persona, shown
+):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("changes"))
+    assert response.status_code == 200
+    assert ('name="user"' in response.content.decode()) is shown

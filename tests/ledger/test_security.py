@@ -311,3 +311,24 @@ def test_post_with_the_token_passes(strict_client, clerk):
         REMOTE_ADDR="10.0.0.1",
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/no-such-page/", "/projects/999999999/"])
+def test_development_shows_the_sites_own_404_page(client, viewer, settings, url):
+    # make run has DEBUG on: still the site's page, not Django's list of URL patterns.
+    settings.DEBUG = True
+    client.force_login(viewer)
+    response = client.get(url)
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "URLconf" not in content
+    assert "返回概况" in content  # "Back to the overview"
+    assert "404.html" in [t.name for t in response.templates]
+
+
+def test_development_still_redirects_to_the_address_with_a_slash(client, viewer, settings):
+    settings.DEBUG = True
+    client.force_login(viewer)
+    response = client.get("/changes")
+    assert response.status_code == 301
+    assert response["Location"] == "/changes/"

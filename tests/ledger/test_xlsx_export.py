@@ -220,7 +220,22 @@ def test_quantities_and_rates_read_as_on_the_page(client_logged_in, money):
 
 
 @pytest.mark.parametrize(
-    "text", ["=1+1", '=HYPERLINK("http://example.org","x")', "+1", "-1", "@SUM(A1)", "\t=1"]
+    "text",
+    [
+        "=1+1",
+        '=HYPERLINK("http://example.org","x")',
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\t=1",
+        "  =1+1",
+        "\u3000=1+1",
+        "\u00a0@SUM(A1)",
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+    ],
 )
 def test_text_that_looks_like_a_formula_is_neutralised_and_stays_text(client_logged_in, text):
     ExchangeFactory(title=text, outcome=text)

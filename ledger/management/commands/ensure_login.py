@@ -13,8 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--username", default=os.environ.get("AIDLEDGER_ADMIN_USER", "admin"))
+        # `make run` passes the address it serves on (its HOST and PORT).
+        parser.add_argument(
+            "--url",
+            default=(
+                f"http://{os.environ.get('HOST') or '127.0.0.1'}:"
+                f"{os.environ.get('PORT') or '8000'}/"
+            ),
+            help="where the site is served, for the message (default: $HOST and $PORT)",
+        )
 
-    def handle(self, *args, username: str, **options) -> None:
+    def handle(self, *args, username: str, url: str, **options) -> None:
         User = get_user_model()
         existing = list(
             User.objects.filter(is_superuser=True, is_active=True)
@@ -24,7 +33,7 @@ class Command(BaseCommand):
         if existing:
             names = ", ".join(existing)
             self.stdout.write(
-                f"Log in at http://127.0.0.1:8000/ as an existing superuser ({names}). "
+                f"Log in at {url} as an existing superuser ({names}). "
                 f"Forgot the password? Run: .venv/bin/python manage.py changepassword {existing[0]}"
             )
             return
@@ -38,7 +47,7 @@ class Command(BaseCommand):
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                "Created a superuser to log in with at http://127.0.0.1:8000/\n"
+                f"Created a superuser to log in with at {url}\n"
                 f"    username: {username}\n"
                 f"    password: {password}\n"
                 "The password is shown only now; change it with: "
