@@ -33,7 +33,7 @@ from ledger.imports.cells import SEPARATOR, as_text, comparable, is_blank, norma
 from ledger.imports.errors import CellError, FileError, RowCellError, RowError
 from ledger.imports.files import Table, read_table
 from ledger.imports.references import ImportContext
-from ledger.imports.specs import LINE, Col, ImportSpec, Planned, key_attnames, records
+from ledger.imports.specs import LINE, Col, ImportSpec, Planned, key_attnames
 
 
 @dataclass
@@ -172,10 +172,13 @@ def validate_rows(
 ) -> None:
     """Check every row, collecting each error with its row number into `result`, and plan the
     rows that pass; then check the planned rows together. Errors end sorted by row."""
-    existing = existing_records(spec)
+    keys = existing_keys(spec)
     seen: dict[tuple, int] = {}
     example = dict(zip([col.name for col in spec.columns], spec.example_row(), strict=True))
     present = [col for col in spec.columns if col.name in positions]
+    # First every row's cells, then the records the rows name, loaded together: a file of new
+    # rows loads no record of the ledger, only its keys.
+    parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for number, cells in rows:
         raw = row_cells(present, positions, cells)
         if all(is_blank(value) for value in raw.values()):
@@ -191,6 +194,10 @@ def validate_rows(
         fields = row_fields(spec, number, values, raw, ctx, result)
         if fields is None:
             continue
+        parsed.append((number, raw, fields))
+    named = {row_key(spec, dict(fields)) for _number, _raw, fields in parsed}
+    existing = load_records(spec, {key: pks for key, pks in keys.items() if key in named})
+    for number, raw, fields in parsed:
         planned = plan_row(spec, number, fields, existing, seen, ctx, result)
         if planned is not None:
             planned.cells = [as_text(raw.get(col.name)) for col in present]
@@ -199,12 +206,46 @@ def validate_rows(
     result.errors.sort(key=lambda error: error.row)
 
 
-def existing_records(spec: ImportSpec) -> dict[tuple, list[Model]]:
-    """The ledger's records by natural key (as stored: a foreign key by its id)."""
-    by_key: dict[tuple, list[Model]] = defaultdict(list)
-    for obj in records(spec):
-        by_key[tuple(getattr(obj, name) for name in key_attnames(spec))].append(obj)
+def existing_keys(spec: ImportSpec) -> dict[tuple, list[Any]]:
+    """The ledger's record ids by natural key (as stored: a foreign key by its id; LINE
+    numbered in entry order, as `records` numbers them), read as values, not records."""
+    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    names = key_attnames(spec)
+    stored = [name for name in names if name != LINE]
+    by_key: dict[tuple, list[Any]] = defaultdict(list)
+    counters: dict[tuple, int] = defaultdict(int)
+    for pk, *values in queryset.order_by("pk").values_list("pk", *stored).iterator(2000):
+        value_of = dict(zip(stored, values, strict=True))
+        if LINE in names:
+            rest = tuple(values)
+            counters[rest] += 1
+            value_of[LINE] = counters[rest]
+        by_key[tuple(value_of[name] for name in names)].append(pk)
     return by_key
+
+
+def load_records(spec: ImportSpec, keys: dict[tuple, list[Any]]) -> dict[tuple, list[Model]]:
+    """The records of `keys` (natural key → ids), loaded as `records` loads them, a chunk of
+    ids at a time; each keeps its LINE number."""
+    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    wanted = [pk for pks in keys.values() for pk in pks]
+    loaded: dict[Any, Model] = {}
+    for start in range(0, len(wanted), LOAD_CHUNK):
+        chunk = wanted[start : start + LOAD_CHUNK]
+        loaded.update((obj.pk, obj) for obj in queryset.filter(pk__in=chunk))
+    position = key_attnames(spec).index(LINE) if LINE in spec.key else None
+    existing: dict[tuple, list[Model]] = {}
+    for key, pks in keys.items():
+        objects = [loaded[pk] for pk in pks if pk in loaded]
+        if position is not None:
+            for obj in objects:
+                obj.line = key[position]
+        existing[key] = objects
+    return existing
+
+
+# Ids per query when loading the records a file names (below SQLite's variable limit).
+LOAD_CHUNK = 2000
 
 
 def row_cells(present: list[Col], positions: dict[str, int], cells: list[Any]) -> dict[str, Any]:
