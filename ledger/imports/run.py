@@ -232,7 +232,8 @@ def load_records(spec: ImportSpec, keys: dict[tuple, list[Any]]) -> dict[tuple, 
     loaded: dict[Any, Model] = {}
     for start in range(0, len(wanted), LOAD_CHUNK):
         chunk = wanted[start : start + LOAD_CHUNK]
-        loaded.update((obj.pk, obj) for obj in queryset.filter(pk__in=chunk))
+        for obj in queryset.filter(pk__in=chunk):
+            loaded[obj.pk] = obj
     position = key_attnames(spec).index(LINE) if LINE in spec.key else None
     existing: dict[tuple, list[Model]] = {}
     for key, pks in keys.items():
