@@ -123,12 +123,14 @@ def generate_exchanges(count: int) -> None:
         )
 
 
-def generate_disbursements(count: int) -> None:
-    from projects.models import Disbursement, Funding, Project
+def funding_lines(count: int, *, amount: Decimal) -> list:
+    """`count` projects of the three working groups, each with one funding line of `amount`
+    (the disbursement benches pay against them)."""
+    from projects.models import Funding, Project
 
     _programme, _batch, groups = _team()
     lines = []
-    for n in range(1000):
+    for n in range(count):
         project = Project.objects.create(
             code=f"JZ-{n:04d}",
             name=f"基准项目{n}",
@@ -137,10 +139,15 @@ def generate_disbursements(count: int) -> None:
             status="in_progress",
         )
         lines.append(
-            Funding.objects.create(
-                project=project, source="municipal", year=2024, amount=Decimal("1000000000.00")
-            )
+            Funding.objects.create(project=project, source="municipal", year=2024, amount=amount)
         )
+    return lines
+
+
+def generate_disbursements(count: int) -> None:
+    from projects.models import Disbursement
+
+    lines = funding_lines(1000, amount=Decimal("1000000000.00"))
     day = datetime.date(2023, 7, 1)
     for start in range(0, count, STEP):
         # Straight inserts: the bench measures the export, not the locked entry path.

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.exports import _team, setup_django  # noqa: E402
+from bench.exports import funding_lines, setup_django  # noqa: E402
 
 STEP = 5000
 LINES = 1000
@@ -47,23 +47,9 @@ def generate(existing: int, rows: int, csv_path: str) -> None:
 
     call_command("migrate", verbosity=0)
     from ledger.imports.specs import specs
-    from projects.models import Disbursement, Funding, Project
+    from projects.models import Disbursement
 
-    _programme, _batch, groups = _team()
-    lines = []
-    for n in range(LINES):
-        project = Project.objects.create(
-            code=f"JZ-{n:04d}",
-            name=f"基准项目{n}",
-            sector="agriculture",
-            responsible_body=groups[n % 3],
-            status="in_progress",
-        )
-        lines.append(
-            Funding.objects.create(
-                project=project, source="municipal", year=2024, amount=Decimal("100000000.00")
-            )
-        )
+    lines = funding_lines(LINES, amount=Decimal("100000000.00"))
     day = datetime.date(2023, 7, 1)
     for start in range(0, existing, STEP):
         # Straight inserts: what is measured is the import, not how the ledger was filled.
