@@ -6,9 +6,13 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from aidledger import selectors
 from aidledger.models import Batch, Body, Member, MemberRole, RoleKind
 from ledger.filters import SearchFilter, choice_filter, date_filter
 from ledger.lookups import LookupFilter
+
+# `?role=none`: members without any role (the data-quality rule, summary.quality).
+NO_ROLE = "none"
 
 
 def batches() -> QuerySet[Batch]:
@@ -43,13 +47,27 @@ class MemberFilter(django_filters.FilterSet):
     )
     batch = batch_filter("batch")
     body = body_filter(_("body"), method="filter_body")
-    role = choice_filter(_("role"), RoleKind.choices, method="filter_role")
+    role = choice_filter(
+        _("role"), [*RoleKind.choices, (NO_ROLE, _("no role"))], method="filter_role"
+    )
     active_on = date_filter(_("active on"), method="filter_active_on")
+    # In post at some time from one date to the other (the period of a data-quality check).
+    in_post_from = date_filter(_("in post at some time from"), method="filter_in_post_from")
+    in_post_until = date_filter(_("in post at some time until"), method="filter_in_post_until")
     mentoring_by = date_filter(_("mentoring by"), method="filter_mentoring_by")
 
     class Meta:
         model = Member
-        fields = ["q", "batch", "body", "role", "active_on", "mentoring_by"]
+        fields = [
+            "q",
+            "batch",
+            "body",
+            "role",
+            "active_on",
+            "in_post_from",
+            "in_post_until",
+            "mentoring_by",
+        ]
 
     def _has_role(self, **lookups) -> Exists:
         # One subquery for body and role together: "组长 of 产业扶持组" must be one role row,
@@ -63,9 +81,17 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(self._has_role(**lookups))
 
     def filter_role(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
+        if value == NO_ROLE:
+            return selectors.without_role(queryset)  # with a body too: no one is both
         if self.form.cleaned_data.get("body"):
             return queryset  # filter_body applies role and body together
         return queryset.filter(self._has_role(role=value))
+
+    def filter_in_post_from(self, queryset: QuerySet[Member], name: str, value) -> QuerySet:
+        return queryset.filter(selectors.in_post_from(value))
+
+    def filter_in_post_until(self, queryset: QuerySet[Member], name: str, value) -> QuerySet:
+        return queryset.filter(selectors.in_post_until(value))
 
     def filter_active_on(self, queryset: QuerySet[Member], name: str, value) -> QuerySet[Member]:
         return queryset.filter(

@@ -1,6 +1,8 @@
 """Queries that the team's pages and exports share."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from aidledger.models import Batch, Body, BodyKind, Member, MemberRole, Programme, RoleKind
 
@@ -67,3 +69,18 @@ def team_overview() -> QuerySet[Programme]:
         .prefetch_related(Prefetch("bodies", queryset=bodies))
     )
     return Programme.objects.prefetch_related(Prefetch("batches", queryset=batches))
+
+
+def in_post_from(date: datetime.date) -> Q:
+    """Members still in post on or after `date` (not gone before it)."""
+    return Q(active_until__isnull=True) | Q(active_until__gte=date)
+
+
+def in_post_until(date: datetime.date) -> Q:
+    """Members in post on or before `date` (arrived by then)."""
+    return Q(active_from__isnull=True) | Q(active_from__lte=date)
+
+
+def without_role(members: QuerySet[Member]) -> QuerySet[Member]:
+    """Members who hold no role in any body (the data-quality rule, summary.quality)."""
+    return members.filter(~Exists(MemberRole.objects.filter(member=OuterRef("pk"))))

@@ -329,6 +329,13 @@ EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000, minimum=1)
 # On PostgreSQL, CSV exports are written by the database (COPY) where every column allows it.
 EXPORT_CSV_COPY = env_bool("EXPORT_CSV_COPY", True)
 
+# The data-quality checklist of a reporting period (summary/quality.py, README "Data-quality
+# warnings"): a project with money planned and not all paid is flagged when nothing was paid
+# from it in this many calendar months up to the period's end (its last month included).
+LEDGER_QUALITY = {
+    "no_disbursement_months": env_int("QUALITY_NO_DISBURSEMENT_MONTHS", 3, minimum=1),
+}
+
 # Imports (ledger/imports/): larger files are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)

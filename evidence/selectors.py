@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from evidence.models import Evidence, carriers
@@ -37,3 +37,18 @@ def carrier(record_type: str, pk: int) -> models.Model:
     if record is None:
         raise Http404
     return record
+
+
+def has_evidence(model: type[models.Model]) -> Exists:
+    """Records of `model` (the outer query's rows) that carry at least one evidence file.
+
+    Matches the content type by its natural key inside the subquery, so it costs no query of
+    its own (ContentType.objects.get_for_model would, the first time in a process)."""
+    meta = model._meta
+    return Exists(
+        Evidence.objects.filter(
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
+            object_id=OuterRef("pk"),
+        )
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from aidledger.filters import batch_filter, body_filter
 from aidledger.models import Body, Member, MemberRole
+from evidence.filters import evidence_filter
 from ledger.filters import LinkedFilter, SearchFilter, choice_filter, date_filter
 from pairings.models import (
     Exchange,
@@ -24,7 +25,7 @@ from pairings.models import (
     UnitKind,
     UnitSide,
 )
-from pairings.selectors import active_on, mentorship_started_by
+from pairings.selectors import active_on, mentorship_started_by, without_exchange
 
 
 def _linked_unit() -> LinkedFilter:
@@ -53,17 +54,23 @@ class PairingFilter(django_filters.FilterSet):
     body = body_filter(_("responsible working group"), "responsible_body", working_groups=True)
     status = choice_filter(_("status"), PairingStatus.choices)
     active_on = date_filter(pgettext_lazy("of a pairing", "active on"), method="filter_active_on")
+    # The data-quality rule (summary.quality): no exchange from 1 January of the date's year
+    # to the date.
+    no_exchange_by = date_filter(_("no exchange this year by"), method="filter_no_exchange_by")
     unit = _linked_unit()
 
     class Meta:
         model = Pairing
-        fields = ["q", "batch", "category", "body", "status", "active_on", "unit"]
+        fields = ["q", "batch", "category", "body", "status", "active_on", "no_exchange_by", "unit"]
 
     def filter_unit(self, queryset: QuerySet[Pairing], name: str, value: Unit) -> QuerySet[Pairing]:
         return queryset.filter(Q(helper=value) | Q(helped=value))
 
     def filter_active_on(self, queryset: QuerySet[Pairing], name: str, value) -> QuerySet:
         return queryset.filter(active_on(value))
+
+    def filter_no_exchange_by(self, queryset: QuerySet[Pairing], name: str, value) -> QuerySet:
+        return without_exchange(queryset, by=value)
 
 
 class ExchangeFilter(django_filters.FilterSet):
@@ -74,6 +81,7 @@ class ExchangeFilter(django_filters.FilterSet):
     body = body_filter(_("lead body"), "lead_body")
     date_from = date_filter(_("from"), field_name="date", lookup_expr="gte")
     date_to = date_filter(_("until"), field_name="date", lookup_expr="lte")
+    evidence = evidence_filter()
     pairing = LinkedFilter(
         label=_("pairing"),
         queryset=Pairing.objects.select_related("helper", "helped"),
@@ -91,6 +99,7 @@ class ExchangeFilter(django_filters.FilterSet):
             "body",
             "date_from",
             "date_to",
+            "evidence",
             "pairing",
             "unit",
         ]

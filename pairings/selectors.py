@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import (
     CharField,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -121,3 +122,14 @@ def pairing_detail(pk: int) -> PairingDetail | None:
         mentorship_list().filter(mentee_unit=pairing.helped_id).order_by("start_date", "pk")
     )
     return PairingDetail(pairing, exchanges, mentorships)
+
+
+def without_exchange(pairings: QuerySet[Pairing], *, by: datetime.date) -> QuerySet[Pairing]:
+    """Pairings with no exchange from the first of January of `by`'s year to `by` (the
+    data-quality rule "no exchange this year", summary.quality)."""
+    held = ExchangePairing.objects.filter(
+        pairing=OuterRef("pk"),
+        exchange__date__gte=datetime.date(by.year, 1, 1),
+        exchange__date__lte=by,
+    )
+    return pairings.filter(~Exists(held))

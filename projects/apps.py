@@ -18,6 +18,7 @@ class ProjectsConfig(AppConfig):
             Link(_("Indicators"), "indicators"),
             Link(_("Investment leads"), "leads"),
             Link(_("Consumer-assistance sales"), "sales"),
+            Link(_("Outlets"), "outlets"),
         ),
         order=30,
     )

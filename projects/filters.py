@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batch_filter, body_filter
+from evidence.filters import evidence_filter
 from ledger.filters import (
     LinkedFilter,
     MonthInput,
@@ -23,6 +24,7 @@ from projects.models import (
     Indicator,
     Industry,
     InvestmentLead,
+    Outlet,
     Product,
     Project,
     ProjectStatus,
@@ -77,13 +79,35 @@ class ProjectFilter(ProjectScopedFilter):
         fields=("code", "name", "implementing_unit", "description"),
     )
     started_by = date_filter(_("started by"), method="filter_started_by")
+    # The data-quality rule (summary.quality): money planned, not all paid, and nothing paid
+    # from one date to the other (without the second: to this day).
+    no_disbursement_since = date_filter(_("nothing disbursed from"), method="filter_not_disbursed")
+    no_disbursement_until = date_filter(_("nothing disbursed until"), method="filter_not_disbursed")
 
     class Meta:
         model = Project
-        fields = ["q", "sector", "status", "body", "batch", "township", "started_by"]
+        fields = [
+            "q",
+            "sector",
+            "status",
+            "body",
+            "batch",
+            "township",
+            "started_by",
+            "no_disbursement_since",
+            "no_disbursement_until",
+        ]
 
     def filter_started_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(selectors.project_started_by(value))
+
+    def filter_not_disbursed(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        since = self.form.cleaned_data.get("no_disbursement_since")
+        if name == "no_disbursement_until" and since:
+            return queryset  # applied with the first date, both dates together
+        return selectors.not_disbursed_since(
+            queryset, since=since, until=self.form.cleaned_data.get("no_disbursement_until")
+        )
 
 
 class FundingFilter(ProjectScopedFilter):
@@ -124,6 +148,7 @@ class DisbursementFilter(ProjectScopedFilter):
     source = choice_filter(_("source"), FundingSource.choices, field_name="funding__source")
     paid_from = date_filter(_("paid from"), field_name="paid_on", lookup_expr="gte")
     paid_to = date_filter(_("paid until"), field_name="paid_on", lookup_expr="lte")
+    evidence = evidence_filter()
 
     class Meta:
         model = Disbursement
@@ -133,6 +158,7 @@ class DisbursementFilter(ProjectScopedFilter):
             "source",
             "paid_from",
             "paid_to",
+            "evidence",
             "sector",
             "body",
             "batch",
@@ -146,10 +172,31 @@ class IndicatorFilter(ProjectScopedFilter):
     )
     project = LinkedFilter(label=_("project"), queryset=_projects(), method="filter_project")
     measured_by = date_filter(_("measured by"), field_name="as_of", lookup_expr="lte")
+    # The data-quality rule (summary.quality): indicators of projects under way in those days
+    # without an actual measured within them.
+    no_actual_from = date_filter(_("no actual from"), method="filter_without_actual")
+    no_actual_to = date_filter(_("no actual until"), method="filter_without_actual")
 
     class Meta:
         model = Indicator
-        fields = ["q", "project", "sector", "body", "batch", "measured_by"]
+        fields = [
+            "q",
+            "project",
+            "sector",
+            "body",
+            "batch",
+            "measured_by",
+            "no_actual_from",
+            "no_actual_to",
+        ]
+
+    def filter_without_actual(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        start = self.form.cleaned_data.get("no_actual_from")
+        if name == "no_actual_to" and start:
+            return queryset  # applied with the first date, both dates together
+        return selectors.without_actual(
+            queryset, start=start, end=self.form.cleaned_data.get("no_actual_to")
+        )
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -207,3 +254,36 @@ class SaleFilter(django_filters.FilterSet):
     class Meta:
         model = Sale
         fields = ["outlet", "product", "period_from", "period_to", "body", "batch"]
+
+
+class OutletFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        placeholder=_("name, operator or address"), fields=("name", "operator", "address")
+    )
+    body = body_filter(_("responsible body"), "responsible_body")
+    batch = batch_filter("responsible_body__batch")
+    # The data-quality rule (summary.quality): outlets selling by then that have a month in
+    # this range without a sale row. One month alone stands for both ends.
+    sales_missing_from = django_filters.DateFilter(
+        label=_("months without sales from"),
+        input_formats=["%Y-%m"],
+        widget=MonthInput(),
+        method="filter_missing_sales",
+    )
+    sales_missing_to = django_filters.DateFilter(
+        label=_("months without sales until"),
+        input_formats=["%Y-%m"],
+        widget=MonthInput(),
+        method="filter_missing_sales",
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["q", "body", "batch", "sales_missing_from", "sales_missing_to"]
+
+    def filter_missing_sales(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        first = self.form.cleaned_data.get("sales_missing_from")
+        last = self.form.cleaned_data.get("sales_missing_to")
+        if name == "sales_missing_to" and first:
+            return queryset  # applied with the first month, both months together
+        return selectors.missing_sales(queryset, first=first or last, last=last or first)

@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
+    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -31,6 +34,7 @@ from projects.models import (
     FundingSource,
     Indicator,
     InvestmentLead,
+    Outlet,
     Project,
     Sale,
 )
@@ -238,3 +242,86 @@ def project_page(pk: int) -> ProjectPage:
         disbursement.funding.project = project  # its label reads the project: no query
     indicators = list(Indicator.objects.filter(project=project).order_by("name"))
     return ProjectPage(project, fundings, by_source, total, disbursements, indicators)
+
+
+# Data-quality rules (summary.quality) ------------------------------------------------------------
+# Each is the one definition a list filter and the period's checklist share, so the checklist's
+# count is the row count of the list its link opens.
+
+
+def not_disbursed_since(
+    projects: QuerySet[Project],
+    *,
+    since: datetime.date | None,
+    until: datetime.date | None = None,
+) -> QuerySet[Project]:
+    """Projects with money planned by `until` that was not all paid by then, and no payment
+    from `since` to `until` (AMP's "no disbursement in N months"). A project paid in full is
+    not waiting for money, however long ago its last payment. Without `until`: to this day;
+    without `since`: never paid."""
+    fundings = Funding.objects.filter(project=OuterRef("pk"))
+    paid = Disbursement.objects.filter(project=OuterRef("pk"))
+    recent = Disbursement.objects.filter(project=OuterRef("pk"))
+    if since is not None:
+        recent = recent.filter(paid_on__gte=since)
+    if until is not None:
+        fundings = fundings.filter(planned_by(until))
+        paid = paid.filter(paid_by(until))
+        recent = recent.filter(paid_by(until))
+    return (
+        projects.alias(
+            idle_planned=_sum_of(fundings, group_by="project"),
+            idle_paid=_sum_of(paid, group_by="project"),
+        )
+        .filter(idle_planned__gt=F("idle_paid"))
+        .filter(~Exists(recent))
+    )
+
+
+def without_actual(
+    indicators: QuerySet[Indicator],
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> QuerySet[Indicator]:
+    """Indicators of projects under way from `start` to `end` (started by `end`, not ended
+    before `start`) whose actual was not measured within those days. A missing end is open."""
+    running, measured = Q(), Q(actual__isnull=False)
+    if end is not None:
+        running &= Q(project__start_date__lte=end) | Q(project__start_date__isnull=True)
+        measured &= Q(as_of__lte=end)
+    if start is not None:
+        running &= Q(project__end_date__gte=start) | Q(project__end_date__isnull=True)
+        measured &= Q(as_of__gte=start)
+    return indicators.filter(running).exclude(measured)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> int:
+    """How many calendar months from `first`'s month to `last`'s, both counted (0 if none)."""
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def missing_sales(
+    outlets: QuerySet[Outlet], *, first: datetime.date, last: datetime.date
+) -> QuerySet[Outlet]:
+    """Outlets lacking a sale row for at least one month from `first`'s month to `last`'s.
+    Only outlets that had begun selling count: a sale in `last`'s month or earlier."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    months = months_between(first, last)
+    sold = (
+        Sale.objects.filter(outlet=OuterRef("pk"), period__gte=first, period__lte=last)
+        .order_by()
+        .values("outlet")
+        .annotate(months=Count("period", distinct=True))
+        .values("months")
+    )
+    begun = Sale.objects.filter(outlet=OuterRef("pk"), period__lte=last)
+    return (
+        outlets.filter(Exists(begun))
+        .alias(months_sold=Coalesce(Subquery(sold, output_field=IntegerField()), 0))
+        .filter(months_sold__lt=months)
+    )
+
+
+def outlet_list() -> QuerySet[Outlet]:
+    return Outlet.objects.select_related("responsible_body__batch")

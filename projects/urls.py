@@ -22,4 +22,5 @@ urlpatterns = [
     *views.SaleListView.urls("sales/", name="sales"),
     *file_urls("sales/", ledger="sales"),
     *views.SaleDetailView.urls("sales/", name="sale-detail"),
+    *views.OutletListView.urls("outlets/", name="outlets"),
 ]

@@ -18,6 +18,7 @@ from projects.filters import (
     FundingFilter,
     IndicatorFilter,
     LeadFilter,
+    OutletFilter,
     ProjectFilter,
     SaleFilter,
 )
@@ -29,6 +30,7 @@ from projects.models import (
     Indicator,
     Industry,
     InvestmentLead,
+    Outlet,
     Product,
     Project,
     ProjectStatus,
@@ -227,6 +229,24 @@ class SaleListView(LedgerListView):
 
     def get_queryset(self) -> QuerySet[Sale]:
         return selectors.sale_list()
+
+
+class OutletListView(LedgerListView):
+    """The outlets (消费帮扶专柜): where the months without sales (summary.quality) lead."""
+
+    title = _("Outlets")
+    filterset_class = OutletFilter
+    default_sort = "name"
+    columns = (
+        Column("name", sort=True),
+        Column("operator", sort=True),
+        Column("address"),
+        Column("responsible_body", key="body", sort=True),
+        Column("notes"),
+    )
+
+    def get_queryset(self) -> QuerySet[Outlet]:
+        return selectors.outlet_list()
 
 
 class FundingDetailView(RecordDetailView):

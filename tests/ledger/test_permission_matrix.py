@@ -154,6 +154,8 @@ RULES: dict[str, Rule] = {
     "leads-export": PAGE,
     "sales": PAGE,
     "sales-export": PAGE,
+    "outlets": PAGE,
+    "outlets-export": PAGE,
     "trainings": PAGE,
     "trainings-export": PAGE,
     "training-detail": page("example_ledger.training"),
