@@ -9,7 +9,6 @@ their date rules (`pairings.selectors.active_on`, `projects.selectors.planned_by
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batches, bodies
+from ledger import exports
 from ledger.exports import Cell
 from ledger.filters import DateInput, LedgerDateField
 from pairings.models import ExchangeKind, UnitKind
@@ -223,16 +223,14 @@ def scope_names(summary: Summary) -> list[str]:
     return [record.name for record in (summary.batch, summary.body) if record is not None]
 
 
-# Characters a file name may not hold on Windows or in a header, and control characters.
-_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
 def export_filename(summary: Summary, extension: str) -> str:
     """工作汇总-第二批-产业扶持组-20241009.xlsx: what, under which filters, as of when."""
-    parts = [pgettext("file name", "Work summary"), *scope_names(summary)]
-    parts.append(f"{summary.as_of:%Y%m%d}")
-    name = "-".join(_UNSAFE_IN_FILENAME.sub("_", part).strip() for part in parts)
-    return f"{name}.{extension}"
+    return exports.export_filename(
+        pgettext("file name", "Work summary"),
+        *scope_names(summary),
+        f"{summary.as_of:%Y%m%d}",
+        extension=extension,
+    )
 
 
 def figure_header() -> list[str]:
