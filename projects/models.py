@@ -175,7 +175,8 @@ class Funding(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory(str_related=("project",))
+    # A project's history shows its funding lines and their payments.
+    history = LedgerHistory(str_related=("project",), shown_in=("project",))
 
     class Meta:
         verbose_name = _("funding line")
@@ -265,7 +266,7 @@ class Disbursement(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(shown_in=("project",))
 
     class Meta:
         verbose_name = _("disbursement")
