@@ -99,6 +99,13 @@ def body_model() -> type[models.Model]:
     return apps.get_model(settings.LEDGER_BODY_MODEL)
 
 
+def member_model() -> type[models.Model]:
+    """The model of the team's members (settings.LEDGER_MEMBER_MODEL): its `user` foreign key
+    (related name `members`) links an account to the members it is, one per batch; their
+    roles (`roles`, each with a `body`) are the account's bodies (see body_model)."""
+    return apps.get_model(settings.LEDGER_MEMBER_MODEL)
+
+
 def editable_bodies_text(user: User) -> str:
     """The names of the bodies the user may change records of, for a refusal's message."""
     bodies = body_model().ordered().filter(pk__in=editable_body_ids(user))
