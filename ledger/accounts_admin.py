@@ -199,11 +199,14 @@ class LedgerUserAdmin(UserAdmin):
                 if name not in ("members", *self.get_readonly_fields(request, obj))
             ]
         form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            form = with_members(form, obj)
         if not request.user.is_superuser:
+            # On the final class: a ModelForm subclass rebuilds its fields from the model.
             for name, text in HELP_TEXTS.items():
                 if name in form.base_fields:
                     form.base_fields[name].help_text = text
-        return with_members(form, obj) if obj is not None else form
+        return form
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:

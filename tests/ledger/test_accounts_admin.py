@@ -64,6 +64,11 @@ def test_the_account_page_is_chinese_without_permission_lists(as_ledger_admin, e
     assert 'name="members"' in html
 
 
+def test_the_account_page_explains_fields_in_the_ledgers_words(as_ledger_admin, editor_a):
+    html = as_ledger_admin.get(f"/admin/auth/user/{editor_a.pk}/change/").content.decode()
+    assert "改过台账的账号不能删除" in html
+
+
 def test_the_account_page_says_what_the_role_gives(as_ledger_admin, editor_a):
     html = as_ledger_admin.get(f"/admin/auth/user/{editor_a.pk}/change/").content.decode()
     assert "可录入和修改以下工作组的记录" in html
