@@ -203,6 +203,8 @@ ROOT_URLCONF = "config.urls"
 # The model of the bodies (working groups) ledger records are kept by: ledger.permissions
 # scopes editors to the bodies of their account (the machinery names no app of ours).
 LEDGER_BODY_MODEL = "aidledger.Body"
+# The model of the team's members, which link accounts to bodies (the accounts admin).
+LEDGER_MEMBER_MODEL = "aidledger.Member"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

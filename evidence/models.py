@@ -171,5 +171,10 @@ class Evidence(models.Model):
         return self.kind in IMAGE_KINDS
 
     @property
+    def has_preview(self) -> bool:
+        """An image's thumbnail, or a PDF's first page (evidence.services.thumbnail_path)."""
+        return self.is_image or self.kind == FileKind.PDF
+
+    @property
     def content_type_header(self) -> str:
         return CONTENT_TYPE[FileKind(self.kind)]

@@ -8,16 +8,24 @@ the deletion has committed: evidence.signals.)
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 import warnings
 from pathlib import Path
 
 from PIL import ExifTags, Image
 
-from evidence.models import Evidence
+from evidence.models import Evidence, FileKind
 from evidence.storage import evidence_storage
 
 THUMBNAIL_SIZE = (360, 360)
+# A PDF's preview: its first page, the long side this many pixels (readable on the page).
+PDF_PREVIEW_PIXELS = 720
+# poppler's renderer, run on the stored file with a time and memory limit: a PDF that takes
+# longer, or fails, gets no preview (and still downloads).
+PDF_RENDER_SECONDS = 15
+PDF_RENDER_BYTES = 512 * 1024 * 1024
 THUMBNAIL_FOLDER = "thumbnails"
 # The most a thumbnail may decode, in bytes of pixels after a JPEG's reduced-scale decoding
 # (Image.draft): with the worker's own ~65 MB it keeps making a thumbnail under 150 MB. A photo
@@ -57,7 +65,8 @@ def decoded_bytes(image: Image.Image) -> int:
 
 
 def thumbnail_path(evidence: Evidence) -> Path:
-    """The cached thumbnail of an image, made on first request (a JPEG of at most 360×360).
+    """The cached thumbnail of an image, made on first request (a JPEG of at most 360×360),
+    or a PDF's first page (see _render_first_page).
 
     Memory stays bounded: a JPEG is decoded at a reduced scale; anything else is decoded once
     at full size only within THUMBNAIL_DECODE_BYTES (else NoThumbnail, before decoding), then
@@ -68,6 +77,9 @@ def thumbnail_path(evidence: Evidence) -> Path:
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+    if evidence.kind == FileKind.PDF:
+        _render_first_page(Path(evidence_storage.path(evidence.file.name)), path)
+        return path
     with evidence_storage.open(evidence.file.name, "rb") as source, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(source) as image:
@@ -93,6 +105,45 @@ def thumbnail_path(evidence: Evidence) -> Path:
             Path(temporary).unlink(missing_ok=True)
             raise
     return path
+
+
+def _limit_memory() -> None:  # pragma: no cover (runs in the child process)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (PDF_RENDER_BYTES, PDF_RENDER_BYTES))
+
+
+def _render_first_page(source: Path, path: Path) -> None:
+    """The first page of the PDF `source` as a JPEG at `path` (long side PDF_PREVIEW_PIXELS),
+    rendered by poppler's pdftoppm in its own process, limited in time and memory; fonts and
+    links are drawn, nothing in the document runs. NoThumbnail when it cannot be made."""
+    renderer = shutil.which("pdftoppm")
+    if renderer is None:
+        raise NoThumbnail("pdftoppm (poppler-utils) is not installed")
+    with tempfile.TemporaryDirectory(dir=path.parent) as folder:
+        stem = Path(folder) / "page"
+        command = [
+            renderer,
+            "-f", "1", "-l", "1", "-singlefile",
+            "-scale-to", str(PDF_PREVIEW_PIXELS),
+            "-jpeg", "-jpegopt", "quality=80",
+            str(source), str(stem),
+        ]  # fmt: skip
+        try:
+            subprocess.run(  # noqa: S603 (a fixed program on our own stored file)
+                command,
+                check=True,
+                capture_output=True,
+                timeout=PDF_RENDER_SECONDS,
+                preexec_fn=_limit_memory,  # sets a limit in the child, starts no thread
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise NoThumbnail(f"pdftoppm could not render the first page: {exc}") from None
+        rendered = stem.with_suffix(".jpg")
+        if not rendered.exists():
+            raise NoThumbnail("pdftoppm wrote no page")
+        os.chmod(rendered, 0o640)
+        os.replace(rendered, path)
 
 
 def _reduced(image: Image.Image) -> Image.Image:

@@ -67,9 +67,10 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A small JPEG of an image, made once and kept beside the files."""
+    """A small JPEG of an image, or the first page of a PDF, made once and kept beside the
+    files: a PDF is previewed as a picture, never opened in the ledger's pages."""
     evidence = _viewable(request, pk)
-    if not evidence.is_image:
+    if not evidence.has_preview:
         raise Http404
     try:
         path = services.thumbnail_path(evidence)

@@ -31,6 +31,11 @@ READ_ONLY_HERE = _(
     "You may change the records of your own working groups (%(bodies)s); ask the ledger "
     "administrator about this one."
 )
+NO_WORKING_GROUP = _(
+    "Your account is not yet linked to a team member in a working group, so there are no "
+    "records you may add or change, and the body choices are empty. Ask a ledger "
+    "administrator to link it on your user page (ledger role)."
+)
 
 # The fields that decide a record's responsible body, in the order a refusal is shown on.
 RESPONSIBILITY_FIELDS = (
@@ -134,10 +139,11 @@ class RolePermissionsMixin:
         if request.method == "GET" and permissions.is_editor(request.user):
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and not self.has_change_permission(request, obj):
-                messages.warning(
-                    request,
-                    READ_ONLY_HERE % {"bodies": permissions.editable_bodies_text(request.user)},
-                )
+                bodies = permissions.editable_bodies_text(request.user)
+                if permissions.lacks_scope(request.user):
+                    messages.warning(request, NO_WORKING_GROUP)
+                else:
+                    messages.warning(request, READ_ONLY_HERE % {"bodies": bodies})
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict:
@@ -157,7 +163,21 @@ class RolePermissionsMixin:
             and not permissions.is_ledger_admin(request.user)
         ):
             queryset = queryset.filter(pk__in=permissions.editable_body_ids(request.user))
+        # A field that makes the record an editor's (a disbursement's funding line, a funding
+        # line's project) offers only the records they may save it under: another group's
+        # line would be refused at save.
+        elif (
+            request.resolver_match
+            and request.resolver_match.url_name == "autocomplete"
+            and request.GET.get("field_name") in RESPONSIBILITY_FIELDS
+        ):
+            queryset = permissions.changeable(request.user, queryset)
         return queryset, may_have_duplicates
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        if request.method == "GET" and permissions.lacks_scope(request.user):
+            messages.warning(request, NO_WORKING_GROUP)
+        return super().changelist_view(request, extra_context)
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

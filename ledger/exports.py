@@ -12,6 +12,7 @@
 import csv
 import datetime
 import io
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -85,6 +86,17 @@ def csv_chunks(
             pending = 0
     if pending:
         yield buffer.getvalue()
+
+
+# Characters a file name may not hold on Windows or in a header, and control characters.
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def export_filename(*parts: str, extension: str) -> str:
+    """工作汇总-第二批-产业扶持组-20241009.xlsx: the parts joined by "-", each made safe for a
+    file name (a working group may be called anything)."""
+    safe = (_UNSAFE_IN_FILENAME.sub("_", str(part)).strip() for part in parts)
+    return "-".join(part for part in safe if part) + f".{extension}"
 
 
 def csv_response(filename: str, chunks: Iterator[str]) -> StreamingHttpResponse:

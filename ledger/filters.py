@@ -59,6 +59,24 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
+class SearchInput(forms.TextInput):
+    """A text box as wide as its hint (`placeholder`) in the page's language, up to
+    MAX_SIZE characters, the hint also as its title: the default 20 characters cut the
+    English hints ("title, place, outcome or u")."""
+
+    MAX_SIZE = 36
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        hint = str(widget_attrs.get("placeholder", ""))
+        # A Chinese character takes about two of the box's average character widths.
+        width = sum(2 if ord(char) > 0x2E80 else 1 for char in hint) + 1
+        widget_attrs["size"] = min(max(width, 20), self.MAX_SIZE)
+        widget_attrs["title"] = hint
+        return context
+
+
 class SearchFilter(django_filters.CharFilter):
     """A list's free-text `q`: rows where any of `fields` contains the text.
 
@@ -69,7 +87,7 @@ class SearchFilter(django_filters.CharFilter):
     def __init__(self, *, placeholder, fields: Sequence[str] = (), **kwargs) -> None:
         self.search_fields = tuple(fields)
         kwargs.setdefault("label", _("Search"))
-        super().__init__(widget=forms.TextInput(attrs={"placeholder": placeholder}), **kwargs)
+        super().__init__(widget=SearchInput(attrs={"placeholder": placeholder}), **kwargs)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         value = (value or "").strip()

@@ -14,6 +14,7 @@ child model, one per model whose records the changed foreign keys name.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,9 @@ ACTIONS = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
 
 NOT_SHOWN = {"id"}
 
+# How many of an added record's fields the recent changes show (the rest are on its page).
+ADDED_FIELDS_SHOWN = 6
+
 
 @dataclass(frozen=True)
 class Tracking:
@@ -57,6 +61,10 @@ class Tracking:
     parent: str | None = None
     # Fields its history does not show (an evidence file's generated stored name).
     hidden: frozenset[str] = frozenset()
+    # Foreign keys to records whose history also shows this record's changes, though it has
+    # its own page and its own entries (a project's history shows its funding lines and
+    # payments).
+    shown_in: tuple[str, ...] = ()
 
 
 # "app_label.model" → its Tracking, filled as the models are defined.
@@ -78,10 +86,11 @@ class LedgerHistory(HistoricalRecords):
         str_related: Iterable[str] = (),
         parent: str | None = None,
         hidden: Iterable[str] = (),
+        shown_in: Iterable[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.tracking = Tracking(tuple(str_related), parent, frozenset(hidden))
+        self.tracking = Tracking(tuple(str_related), parent, frozenset(hidden), tuple(shown_in))
 
     def contribute_to_class(self, cls, name) -> None:
         super().contribute_to_class(cls, name)
@@ -100,6 +109,12 @@ class LedgerHistory(HistoricalRecords):
             )
         }
 
+    def get_change_reason_for_object(self, instance, history_type, using):
+        # The change set the row belongs to (see `change_set`), unless the instance names one.
+        return super().get_change_reason_for_object(instance, history_type, using) or (
+            current_change_set()
+        )
+
     def create_historical_record(self, instance, history_type, using=None):
         if history_type == "~" and not self._changed_since_last_record(instance):
             return
@@ -114,6 +129,56 @@ class LedgerHistory(HistoricalRecords):
             _normalised(f, getattr(instance, f.attname)) != _normalised(f, getattr(last, f.attname))
             for f in self.fields_included(instance)
         )
+
+
+# Change sets -------------------------------------------------------------------------------------
+#
+# The rows one save or one import writes carry one `history_change_reason`: "save:<id>" for a
+# request (an admin form with its inline rows), "import:<file name>" for an import. The recent
+# changes show a child row (an exchange's pairing link) added in the same change set as its
+# parent as part of the parent's entry, not as an entry of its own, and mark an import's rows
+# with the file they came from.
+
+IMPORT_PREFIX = "import:"
+_REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def current_change_set() -> str | None:
+    """The change set rows written now belong to: `change_set()`'s, else the request's own
+    (one per request, made on first use), else none."""
+    context = HistoricalRecords.context
+    explicit = getattr(context, "ledger_change_set", None)
+    if explicit:
+        return explicit
+    request = getattr(context, "request", None)
+    if request is None:
+        return None
+    found = getattr(request, "_ledger_change_set", None)
+    if found is None:
+        found = f"save:{uuid.uuid4().hex}"
+        try:
+            request._ledger_change_set = found
+        except AttributeError:  # a request object that takes no attributes
+            return None
+    return found
+
+
+@contextmanager
+def change_set(reason: str) -> Iterator[None]:
+    """Mark the history rows written inside as one change set named `reason` (cut to the
+    column's length)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "ledger_change_set", None)
+    context.ledger_change_set = reason[:_REASON_LENGTH]
+    try:
+        yield
+    finally:
+        context.ledger_change_set = previous
+
+
+def import_change_set(filename: str) -> str:
+    """The change set of an import of `filename`: "import:三月交流.csv"."""
+    return f"{IMPORT_PREFIX}{filename or '—'}"[:_REASON_LENGTH]
 
 
 @contextmanager
@@ -161,7 +226,11 @@ def save_records(objects: Iterable[models.Model]) -> None:
         # The history rows name the user as a save's would (the instance's _history_user, or
         # the request's or changes_by()'s logged-in user), all at one time.
         saved = bulk_create_with_history(
-            same, model, batch_size=SAVE_BATCH, default_date=timezone.now()
+            same,
+            model,
+            batch_size=SAVE_BATCH,
+            default_date=timezone.now(),
+            default_change_reason=current_change_set(),
         )
         for obj, stored in zip(same, saved, strict=True):
             obj.pk = stored.pk
@@ -374,13 +443,21 @@ def _diff(model: type[models.Model], row, previous) -> list[tuple[models.Field, 
     return changed
 
 
-def changes_of_rows(model: type[models.Model], rows: list, *, child: bool = False) -> list[Change]:
+def changes_of_rows(
+    model: type[models.Model],
+    rows: list,
+    *,
+    child: bool = False,
+    same_fields: Iterable[str] = (),
+) -> list[Change]:
     """Changes of historical rows of `model`, each compared with the row before it of the
-    same record; `rows` must hold every earlier row of those records."""
+    same record; `rows` must hold every earlier row of those records. `child`: shown in
+    another record's history, each change naming its record; `same_fields` name that record
+    (not shown as changes)."""
     pk_name = model._meta.pk.attname
     # A child's link to its parent is the same on every row: not a change to show (nor a
     # record to look up the name of).
-    parent_fields = _parent_fields(model) if child else set()
+    parent_fields = (_parent_fields(model) | set(same_fields)) if child else set()
     previous: dict[Any, Any] = {}
     diffs = []
     for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
@@ -443,6 +520,17 @@ def record_changes(record: models.Model) -> list[Change]:
             .select_related("history_user", *tracking(child).str_related)
         )
         changes += changes_of_rows(child, child_rows, child=True)
+    for other in tracked_models():
+        for name in tracking(other).shown_in:
+            link = other._meta.get_field(name)
+            if link.related_model is not model:
+                continue
+            other_rows = list(
+                history_model(other)
+                .objects.filter(**{link.attname: record.pk})
+                .select_related("history_user", *tracking(other).str_related)
+            )
+            changes += changes_of_rows(other, other_rows, child=True, same_fields={name})
     return sorted(changes, key=lambda c: c.when, reverse=True)
 
 
@@ -625,12 +713,14 @@ def recent_changes(
             rows = rows.filter(history_date__gte=_start_of(since))
         if until is not None:
             rows = rows.filter(history_date__lt=_start_of(until + datetime.timedelta(days=1)))
+        rows = _without_parts_of_their_parents_entry(tracked, rows)
         parts.append(
             rows.order_by().values(
                 "history_id",
                 "history_date",
                 "history_type",
                 "history_user_id",
+                "history_change_reason",
                 # Not "object_id": an evidence file has a field of that name (its record's id).
                 record_pk=models.F(tracked._meta.pk.attname),
                 model=models.Value(model_key(tracked), output_field=models.CharField()),
@@ -640,6 +730,28 @@ def recent_changes(
         return history_model(tracked_models()[0]).objects.none().values("history_id")
     first, *others = parts
     return first.union(*others, all=True) if others else first
+
+
+def _without_parts_of_their_parents_entry(
+    model: type[models.Model], rows: models.QuerySet
+) -> models.QuerySet:
+    """`rows` of a child model (an exchange's pairing link) less those added in the same
+    change set as their parent record: they are part of the parent's entry."""
+    link = _parent_link(model)
+    if link is None or link[0]:  # not a child, or a child of records of any model (a file)
+        return rows
+    parent_attname = link[1]
+    parent = model._meta.get_field(tracking(model).parent).related_model
+    added_with_parent = history_model(parent).objects.filter(
+        **{parent._meta.pk.attname: models.OuterRef(parent_attname)},
+        history_type="+",
+        history_change_reason=models.OuterRef("history_change_reason"),
+    )
+    return rows.exclude(
+        models.Q(history_type="+")
+        & models.Q(history_change_reason__isnull=False)
+        & models.Exists(added_with_parent)
+    )
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -693,7 +805,12 @@ def attach_changes(rows: list[dict]) -> None:
             instance = _instance_of(change.row)
             row["user"] = change.user
             row["user_name"] = user_name(change.user) if change.user else "—"
-            row["action_label"] = change.action_label
+            reason = row.get("history_change_reason") or ""
+            row["action_label"] = (
+                gettext("imported (%(file)s)") % {"file": reason.removeprefix(IMPORT_PREFIX)}
+                if reason.startswith(IMPORT_PREFIX)
+                else change.action_label
+            )
             row["record_type"] = capfirst(model._meta.verbose_name)
             row["record"] = _name(instance)
             target, target_id = targets[row["history_id"]]
@@ -703,16 +820,20 @@ def attach_changes(rows: list[dict]) -> None:
                 instance=target(pk=target_id) if is_child else instance,
                 exists=(target, target_id) in alive,
             )
-            # What an added record holds is on its page; the list names what changed.
-            row["changes"] = (
-                [
+            # What changed; for an added record, its main fields (the first it has set).
+            if change.action == "~":
+                row["changes"] = [
                     gettext("%(field)s: %(old)s → %(new)s")
                     % {"field": item.label, "old": item.old, "new": item.new}
                     for item in change.fields
                 ]
-                if change.action == "~"
-                else []
-            )
+            elif change.action == "+":
+                row["changes"] = [
+                    gettext("%(label)s: %(value)s") % {"label": item.label, "value": item.new}
+                    for item in change.fields[:ADDED_FIELDS_SHOWN]
+                ]
+            else:
+                row["changes"] = []
 
 
 def model_choices() -> list[tuple[str, str]]:

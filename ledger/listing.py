@@ -42,7 +42,7 @@ from django.utils.translation import gettext, pgettext
 from django.views import View
 
 from ledger.copy_export import CopyStream, copy_select, value_expression
-from ledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
+from ledger.exports import csv_chunks, csv_response, export_filename, xlsx_file, xlsx_response
 from ledger.fields import MoneyField, yuan
 from ledger.filters import bound_dates
 
@@ -314,6 +314,8 @@ class LedgerListView(View):
     url_name = ""
     template_name = "ledger/ledger_list.html"
     export: Literal["", "csv", "xlsx"] = ""
+    # The filters in effect on an export, (form field, value): its file name says them.
+    _export_choices: Sequence[tuple[forms.Field, Any]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -367,6 +369,12 @@ class LedgerListView(View):
                 # Never export "everything" when a filter could not be read: show the errors.
                 return redirect(f"{reverse(self.url_name)}?{request.GET.urlencode()}")
             rows = filterset.qs.order_by(*self.ordering(sort))
+            cleaned = filterset.form.cleaned_data
+            self._export_choices = [
+                (field, cleaned[name])
+                for name, field in filterset.form.fields.items()
+                if cleaned.get(name) not in (None, "", [], ())
+            ]
             if self.export == "xlsx":
                 return self.export_xlsx(filterset, rows)
             return self.export_csv(rows)
@@ -532,8 +540,16 @@ class LedgerListView(View):
     # The export --------------------------------------------------------------------------------
 
     def export_filename(self, extension: str = "csv") -> str:
+        """帮扶项目-产业扶持组-农业-20241009-1030.csv: the list, the filters picked from a list
+        (a working group, a sector; not free text or dates, which make poor names), the time."""
+        chosen = [
+            filter_value_label(field, value)
+            for field, value in self._export_choices
+            if isinstance(field, forms.ChoiceField)
+            and not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        ]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return f"{self.title}-{stamp}.{extension}"
+        return export_filename(str(self.title), *chosen, stamp, extension=extension)
 
     def export_rows(self, queryset: QuerySet) -> Iterator[Sequence[Any]]:
         """The cells of each row, read a chunk at a time: plain values (`values_list`) where

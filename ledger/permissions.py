@@ -99,6 +99,13 @@ def body_model() -> type[models.Model]:
     return apps.get_model(settings.LEDGER_BODY_MODEL)
 
 
+def member_model() -> type[models.Model]:
+    """The model of the team's members (settings.LEDGER_MEMBER_MODEL): its `user` foreign key
+    (related name `members`) links an account to the members it is, one per batch; their
+    roles (`roles`, each with a `body`) are the account's bodies (see body_model)."""
+    return apps.get_model(settings.LEDGER_MEMBER_MODEL)
+
+
 def editable_bodies_text(user: User) -> str:
     """The names of the bodies the user may change records of, for a refusal's message."""
     bodies = body_model().ordered().filter(pk__in=editable_body_ids(user))
@@ -175,12 +182,32 @@ def can_view(user: User, obj: models.Model) -> bool:
 
 def can_add(user: User, model: type[models.Model]) -> bool:
     """May add records of this model at all; body fields are then limited to
-    editable_body_ids(user), and the saved record must pass can_change."""
+    editable_body_ids(user), and the saved record must pass can_change. An editor whose
+    account belongs to no working group yet could save no ledger record: no add, no import."""
     if is_ledger_admin(user):
         return True
     if not is_editor(user):
         return False
-    return is_ledger_record(model) or editors_may_add(model)
+    if is_ledger_record(model):
+        return bool(editable_body_ids(user))
+    return editors_may_add(model)
+
+
+def lacks_scope(user: User) -> bool:
+    """An editor who belongs to no working group (the account is linked to no member with a
+    role in one): they may change nothing until a ledger admin links the account."""
+    return is_editor(user) and not is_ledger_admin(user) and not editable_body_ids(user)
+
+
+def changeable(user: User, queryset: models.QuerySet) -> models.QuerySet:
+    """The records of `queryset` this user may change, for the choices of a field that makes a
+    record theirs (a disbursement's funding line). A model says which path leads to its
+    responsible body with `responsible_body_lookup` ("project__responsible_body"); without
+    it, or for a ledger admin, `queryset` as it is."""
+    path = getattr(queryset.model, "responsible_body_lookup", None)
+    if path is None or is_ledger_admin(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": editable_body_ids(user)})
 
 
 def can_change_some(user: User, model: type[models.Model]) -> bool:

@@ -35,3 +35,8 @@ AXES = (
     gettext_noop("Not set"),
     gettext_noop("Expires At"),
 )
+
+# Django's account pages: strings its Chinese catalogue lacks, which a ledger admin reads.
+DJANGO_ACCOUNTS = (
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+)

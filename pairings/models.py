@@ -144,6 +144,9 @@ class Pairing(models.Model):
     the database another way.
     """
 
+    # The path to the body that keeps it, for the choices an editor may save (ledger.permissions).
+    responsible_body_lookup = "responsible_body"
+
     programme = models.ForeignKey(
         Programme,
         on_delete=models.PROTECT,

@@ -163,9 +163,11 @@ class MentorshipListView(LedgerListView):
         Total("mentees", _("mentees"), selectors.distinct_mentees(), kind="number"),
     )
     columns = (
-        Column("mentor.name", sort=True, link="mentor"),
+        # The pair's own page from the mentor, whom a clerk looks for first (it links on to
+        # the member).
+        Column("mentor.name", sort=True, link=True),
         Column("mentor.batch.name", sort="mentor__batch__number"),
-        Column("mentee_name", key="mentee", sort=True, link=True),
+        Column("mentee_name", key="mentee", sort=True),
         Column("mentee_unit.name", sort=True),
         Column("mentee_post"),
         Column("start_date", sort=True),

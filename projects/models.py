@@ -64,6 +64,9 @@ class ProjectStatus(models.TextChoices):
 class Project(models.Model):
     """A funded piece of assistance work (帮扶项目)."""
 
+    # The path to the body that keeps it, for the choices an editor may save (ledger.permissions).
+    responsible_body_lookup = "responsible_body"
+
     code = models.CharField(
         _("code"), max_length=30, unique=True, help_text=_("For example NY-2023-01.")
     )
@@ -154,6 +157,9 @@ class FundingSource(models.TextChoices):
 class Funding(models.Model):
     """A planned amount (资金安排) for a project, from one source in one year."""
 
+    # The path to the body that keeps it, for the choices an editor may save (ledger.permissions).
+    responsible_body_lookup = "project__responsible_body"
+
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,
@@ -169,7 +175,8 @@ class Funding(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory(str_related=("project",))
+    # A project's history shows its funding lines and their payments.
+    history = LedgerHistory(str_related=("project",), shown_in=("project",))
 
     class Meta:
         verbose_name = _("funding line")
@@ -259,7 +266,7 @@ class Disbursement(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_files = EvidenceRelation()
 
-    history = LedgerHistory()
+    history = LedgerHistory(shown_in=("project",))
 
     class Meta:
         verbose_name = _("disbursement")
@@ -525,6 +532,9 @@ class InvestmentLead(models.Model):
 
 class Outlet(models.Model):
     """A store that sells the helped place's products (消费帮扶专柜)."""
+
+    # The path to the body that keeps it, for the choices an editor may save (ledger.permissions).
+    responsible_body_lookup = "responsible_body"
 
     # A new outlet turns up while entering a sale: editors may add one (ledger.permissions).
     editors_may_add = True

@@ -1,5 +1,6 @@
 """The money ledger's review pages: six lists with CSV export, and a project's page."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -108,8 +109,9 @@ class FundingListView(LedgerListView):
     totals = _money_totals(planned="amount", disbursed="disbursed")
     columns = (
         PROJECT_CODE,
-        PROJECT_NAME,
-        Column("source", sort=True, choices=FundingSource, link=True),
+        # The line's own page, from the project a clerk looks for first (its page links on).
+        replace(PROJECT_NAME, link=True),
+        Column("source", sort=True, choices=FundingSource),
         Column("year", sort=True),
         Column("amount", _("planned (yuan)"), sort=True),
         Column("disbursed", _("disbursed (yuan)"), sort=True),
@@ -136,13 +138,13 @@ class DisbursementListView(LedgerListView):
     default_sort = "-paid_on"
     totals = _money_totals(planned=None, disbursed="amount")
     columns = (
-        Column("paid_on", sort=True),
+        Column("paid_on", sort=True, link=True),
         PROJECT_CODE,
         PROJECT_NAME,
         Column("funding.source", sort=True, choices=FundingSource),
         Column("funding.year", sort=True),
         Column("amount", sort=True),
-        Column("payee", sort=True, link=True),
+        Column("payee", sort=True),
         Column("voucher_number"),
         PROJECT_BODY,
         Column("notes"),

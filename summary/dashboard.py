@@ -21,6 +21,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batches, bodies
+from ledger import exports
 from ledger.exports import Cell
 from ledger.filters import DateInput, LedgerDateField
 from pairings.models import ExchangeKind, UnitKind
@@ -174,7 +175,9 @@ def chart_data(summary: Summary) -> dict[str, Any]:
     starts = [month for month, _total in funds.disbursed_by_month] + [
         month for month, _kind, _count in exchanges.by_month
     ]
-    months = _months(min(starts), summary.as_of) if starts else []
+    # From the first month with data to the last: a date long after the data (today, once the
+    # programme is over) adds no run of empty months to the right of the charts.
+    months = _months(min(starts), max(starts)) if starts else []
     paid = dict(funds.disbursed_by_month)
     kinds = [figure for figure in exchanges.by_kind if figure.count]
     held = {(month, kind): count for month, kind, count in exchanges.by_month}
@@ -215,55 +218,89 @@ def scope(summary: Summary) -> list[tuple[str, str]]:
     ]
 
 
+def scope_names(summary: Summary) -> list[str]:
+    """The names of the filters in effect (第二批, 产业扶持组), for a heading or a file name."""
+    return [record.name for record in (summary.batch, summary.body) if record is not None]
+
+
+def export_filename(summary: Summary, extension: str) -> str:
+    """工作汇总-第二批-产业扶持组-20241009.xlsx: what, under which filters, as of when."""
+    return exports.export_filename(
+        pgettext("file name", "Work summary"),
+        *scope_names(summary),
+        f"{summary.as_of:%Y%m%d}",
+        extension=extension,
+    )
+
+
 def figure_header() -> list[str]:
-    return [gettext("Part"), gettext("Figure"), gettext("Value"), gettext("Unit")]
+    return [
+        gettext("Part"),
+        gettext("Figure"),
+        gettext("Value"),
+        gettext("Unit"),
+        pgettext("column of amounts", "10,000 yuan"),
+    ]
 
 
 def csv_rows(summary: Summary) -> Iterator[list[Any]]:
-    """The filters, then the summary's figures as rows (part, figure, value, unit)."""
+    """The filters, then the summary's figures as rows (part, figure, value, unit, 万元)."""
     for label, value in scope(summary):
         yield [label, value]
     yield []
     yield figure_header()
-    yield from figure_rows(summary)
+    yuan = gettext("yuan")
+    for part, figure, value, unit in figure_rows(summary):
+        wan = _wan(value) if unit == yuan and value is not None else None
+        yield [part, figure, value, unit, wan]
 
 
 def xlsx_rows(summary: Summary) -> Iterator[list[Any]]:
     """The figures of `csv_rows`, each value typed by its unit: yuan as money (#,##0.00),
     the execution rate as a rate, counts and indicator quantities as numbers."""
-    kinds = {gettext("yuan"): "money", "%": "percent"}
+    yuan = gettext("yuan")
+    kinds = {yuan: "money", "%": "percent"}
     for part, figure, value, unit in figure_rows(summary):
-        yield [part, figure, Cell(value, kinds.get(unit, "number")), unit]
+        wan = Cell(_wan(value), "money") if unit == yuan and value is not None else None
+        yield [part, figure, Cell(value, kinds.get(unit, "number")), unit, wan]
 
 
 def figure_rows(summary: Summary) -> Iterator[list[Any]]:
-    """The summary's figures as rows (part, figure, value, unit) with exact yuan."""
-    count, yuan = gettext("count"), gettext("yuan")
+    """The summary's figures as rows (part, figure, value, unit) with exact yuan; each count
+    in its own unit, as the report writes it (30名队员 → 人, 21对 → 对, 31场次 …)."""
+    people, pairs = pgettext("unit", "people"), pgettext("unit", "pairs")
+    events, items = pgettext("unit", "events"), pgettext("unit", "items")
+    companies, yuan = pgettext("unit", "companies"), gettext("yuan")
     members = gettext("Members")
-    yield [members, gettext("members in post"), summary.members.total, count]
+    yield [members, gettext("members in post"), summary.members.total, people]
     for figure in summary.members.by_batch:
-        yield [members, figure.name, figure.count, count]
+        yield [members, figure.name, figure.count, people]
     for figure in summary.bodies:
-        yield [gettext("Bodies"), figure.label, figure.count, count]
+        yield [gettext("Bodies"), figure.label, figure.count, items]
     part = gettext("Pairings")
-    yield [part, gettext("pairings in force"), summary.pairings.total, count]
+    yield [part, gettext("pairings in force"), summary.pairings.total, pairs]
     for figure in summary.pairings.by_category:
-        yield [part, figure.label, figure.count, count]
+        yield [part, figure.label, figure.count, pairs]
     part = gettext("Exchanges")
-    yield [part, gettext("exchanges held"), summary.exchanges.total, count]
+    yield [part, gettext("exchanges held"), summary.exchanges.total, events]
     for figure in summary.exchanges.by_kind:
-        yield [part, figure.label, figure.count, count]
-    yield [part, gettext("hospital mutual visits"), summary.exchanges.hospital_visits, count]
-    yield [part, gettext("new techniques or projects"), summary.exchanges.new_techniques, count]
+        yield [part, figure.label, figure.count, events]
+    yield [part, gettext("hospital mutual visits"), summary.exchanges.hospital_visits, events]
+    yield [
+        part,
+        gettext("new techniques or projects"),
+        summary.exchanges.new_techniques,
+        pgettext("unit", "techniques"),
+    ]
     part = gettext("Mentorships")
-    yield [part, gettext("mentors"), summary.mentorships.mentors, count]
-    yield [part, gettext("mentees"), summary.mentorships.mentees, count]
+    yield [part, gettext("mentors"), summary.mentorships.mentors, people]
+    yield [part, gettext("mentees"), summary.mentorships.mentees, people]
     part = gettext("Projects")
-    yield [part, gettext("projects"), summary.projects.total, count]
+    yield [part, gettext("projects"), summary.projects.total, items]
     for figure in summary.projects.by_sector:
-        yield [part, figure.label, figure.count, count]
+        yield [part, figure.label, figure.count, items]
     for figure in summary.projects.by_status:
-        yield [part, figure.label, figure.count, count]
+        yield [part, figure.label, figure.count, items]
     part = gettext("Funds")
     planned, disbursed = pgettext("money", "planned"), gettext("disbursed")
     total = summary.funds.total
@@ -283,7 +320,7 @@ def figure_rows(summary: Summary) -> Iterator[list[Any]]:
         yield [part, f"{label} · {gettext('actual')}", line.actual, line.unit]
     part = gettext("Investment")
     for figure in summary.investment.stages:
-        yield [part, figure.label, figure.count, count]
+        yield [part, figure.label, figure.count, companies]
     yield [part, gettext("registered capital"), summary.investment.registered_capital, yuan]
     yield [part, gettext("planned investment"), summary.investment.planned_investment, yuan]
     part = gettext("Consumer-assistance sales")

@@ -15,7 +15,8 @@ from summary.selectors import Summary, ledger_summary
 
 
 def _summary_for(request: HttpRequest) -> tuple[SummaryForm, Summary | None]:
-    form = SummaryForm(request.GET or None)
+    # Unfiltered, the date box shows the day the heading names (today), not an empty box.
+    form = SummaryForm(request.GET or None, initial={"as_of": timezone.localdate()})
     if request.GET and not form.is_valid():
         return form, None
     cleaned = form.cleaned_data if form.is_bound else {}
@@ -31,7 +32,11 @@ def home(request: HttpRequest) -> HttpResponse:
     form, summary = _summary_for(request)
     context = {"form": form, "summary": summary, "programmes": team_selectors.team_overview()}
     if summary is not None:
-        context |= {"links": dashboard.links(summary), "charts": dashboard.chart_data(summary)}
+        context |= {
+            "links": dashboard.links(summary),
+            "charts": dashboard.chart_data(summary),
+            "scope_names": dashboard.scope_names(summary),
+        }
     return render(request, "summary/home.html", context)
 
 
@@ -43,7 +48,7 @@ def summary_export(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('home')}?{request.GET.urlencode()}")
     header = [gettext("Ledger summary as of"), summary.as_of]
     chunks = csv_chunks(header, dashboard.csv_rows(summary), chunk_rows=settings.EXPORT_CHUNK_ROWS)
-    return csv_response(f"{gettext('Ledger summary')}-{summary.as_of:%Y%m%d}.csv", chunks)
+    return csv_response(dashboard.export_filename(summary, "csv"), chunks)
 
 
 def summary_export_xlsx(request: HttpRequest) -> HttpResponseBase:
@@ -63,7 +68,7 @@ def summary_export_xlsx(request: HttpRequest) -> HttpResponseBase:
         title=gettext("Ledger summary as of %(date)s") % {"date": summary.as_of.isoformat()},
         notes=notes,
         header=dashboard.figure_header(),
-        kinds=["text", "text", "number", "text"],
+        kinds=["text", "text", "number", "text", "money"],
         rows=dashboard.xlsx_rows(summary),
     )
-    return xlsx_response(f"{gettext('Ledger summary')}-{summary.as_of:%Y%m%d}.xlsx", workbook)
+    return xlsx_response(dashboard.export_filename(summary, "xlsx"), workbook)

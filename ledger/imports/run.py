@@ -107,7 +107,7 @@ def run_import(
         result.errors.append(RowError(0, "", _("The file has a header but no rows to import.")))
     if result.errors or dry_run:
         return result
-    write(spec, result, user=user)
+    write(spec, result, user=user, filename=filename)
     return result
 
 
@@ -487,13 +487,15 @@ def role_error(spec: ImportSpec, number: int, obj: Model) -> RowError:
 # Writing -----------------------------------------------------------------------------------------
 
 
-def write(spec: ImportSpec, result: ImportResult, *, user=None) -> None:
+def write(spec: ImportSpec, result: ImportResult, *, user=None, filename: str = "") -> None:
     """Write every planned row in one transaction: all or nothing. The history rows name
-    `user` (the command's --user, the admin's account); without, they name no one."""
+    `user` (the command's --user, the admin's account); without, they name no one. They are
+    one change set, marked as an import of `filename` (ledger.history.change_set)."""
     pending = [item for item in result.planned if item.status != "unchanged"]
     recording = history.changes_by(user) if user is not None else nullcontext()
+    marked = history.change_set(history.import_change_set(filename))
     try:
-        with recording, transaction.atomic():
+        with recording, marked, transaction.atomic():
             if spec.writer:
                 spec.writer(pending)
             else:

@@ -284,13 +284,14 @@ def file_urls(route: str, *, ledger: str) -> list:
 def import_links(request: HttpRequest, url_name: str) -> dict[str, str] | None:
     """The import links of a list page (by its URL name), for the list template."""
     spec = next((s for s in specs().values() if s.list_url_name == url_name), None)
-    if spec is None:
+    # The import format is for those who import: a reader who may not add gets no links.
+    if spec is None or not permissions.can_add(request.user, spec.model):
         return None
     links = {
         "template": reverse(f"{spec.name}-import-template"),
         "records": reverse(f"{spec.name}-records"),
     }
-    if permissions.can_add(request.user, spec.model) and admin.site.has_permission(request):
+    if admin.site.has_permission(request):
         meta = spec.model._meta
         links["import"] = reverse(f"admin:{meta.app_label}_{meta.model_name}_import")
     return links

@@ -86,3 +86,27 @@ def exe() -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def pdf_page() -> bytes:
+    """A one-page PDF (A6) with a dark square in its top left quarter: what a scanned voucher
+    looks like to the preview."""
+    content = b"0 g 20 250 120 120 re f"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 298 420]/Contents 4 0 R/Resources<<>>>>",
+        b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(
+        b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()

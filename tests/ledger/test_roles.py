@@ -195,15 +195,16 @@ def test_body_autocomplete_offers_a_ledger_admin_every_group(
     assert {item["id"] for item in response.json()["results"]} == {str(group_a.pk), str(group_b.pk)}
 
 
-def test_project_autocomplete_still_lets_editors_find_every_project(
+def test_project_autocomplete_offers_editors_only_projects_they_may_save_under(
     as_editor_a, own_project, other_project
 ):
-    # Reading is everyone's: the autocomplete of a funding line's project lists both groups'.
+    # Issue 18: a funding line's project picks who keeps the line; another group's project
+    # would be refused at save, so it is not offered (reading stays everyone's, on the lists).
     response = as_editor_a.get(
         "/admin/autocomplete/",
         {"app_label": "projects", "model_name": "funding", "field_name": "project"},
     )
-    assert len(response.json()["results"]) == 2
+    assert [item["id"] for item in response.json()["results"]] == [str(own_project.pk)]
 
 
 def test_body_choices_offer_an_editor_only_own_groups(as_editor_a, group_a, group_b):

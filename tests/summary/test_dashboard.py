@@ -317,11 +317,13 @@ def test_xlsx_holds_the_csv_figures_under_the_date_and_filters(client_logged_in,
     assert values[1][0] == f"批次：{ledger.second.name}"
     assert values[2][0] == "工作组：全部"
     assert values[3][0].startswith("导出时间：")
-    header = values.index(["板块", "指标项", "数值", "单位"])
+    header = values.index(["板块", "指标项", "数值", "单位", "万元"])
     csv_figures = export(client_logged_in, **params)[5:]
     assert len(values) - header - 1 == len(csv_figures)
     for row, csv_row in zip(values[header + 1 :], csv_figures, strict=True):
         assert [row[0], row[1], row[3] or ""] == [csv_row[0], csv_row[1], csv_row[3]]
+        if row[4] is not None:
+            assert Decimal(repr(row[4])) == Decimal(csv_row[4])
         if isinstance(row[2], int | float):
             assert Decimal(repr(row[2])) == Decimal(csv_row[2])
         else:

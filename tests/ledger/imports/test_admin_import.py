@@ -222,15 +222,19 @@ def test_template_needs_a_role(client, no_role_user):
     assert client.get("/pairings/exchanges/template.xlsx").status_code == 302
 
 
-def test_list_page_links_the_template_and_for_editors_the_import(client, viewer, db):
+def test_list_page_links_the_template_and_the_import_only_for_those_who_import(client, viewer, db):
+    # Issue 18: a viewer, who cannot import, is not offered the import format at all.
     client.force_login(viewer)
     page = client.get(reverse("exchanges")).content.decode()
-    assert "/pairings/exchanges/template.xlsx" in page
-    assert "/pairings/exchanges/records.xlsx" in page
+    assert "/pairings/exchanges/template.xlsx" not in page
+    assert "/pairings/exchanges/records.xlsx" not in page
     assert reverse(IMPORT) not in page
     boss = get_user_model().objects.create_superuser("boss", password="x")
     client.force_login(boss)
-    assert reverse(IMPORT) in client.get(reverse("exchanges")).content.decode()
+    page = client.get(reverse("exchanges")).content.decode()
+    assert "/pairings/exchanges/template.xlsx" in page
+    assert "/pairings/exchanges/records.xlsx" in page
+    assert reverse(IMPORT) in page
 
 
 def test_records_file_holds_the_lists_filtered_rows_and_reimports_unchanged(

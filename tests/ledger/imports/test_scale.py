@@ -64,8 +64,10 @@ def test_records_file_with_a_filter_matching_nothing_has_only_the_header(client_
     assert len(sheets) == 2  # and the sheet explaining the columns
 
 
-def test_list_page_links_the_records_file_with_its_filter(client_logged_in, paid):
-    page = client_logged_in.get(reverse("disbursements"), {"q": "甲", "page": "1"})
+def test_list_page_links_the_records_file_with_its_filter(client, ledger_admin, paid):
+    # The import format is offered to those who may import (issue 18: not to viewers).
+    client.force_login(ledger_admin)
+    page = client.get(reverse("disbursements"), {"q": "甲", "page": "1"})
     content = page.content.decode()
     assert f"{RECORDS}?q=%E7%94%B2" in content
 
