@@ -37,7 +37,7 @@ def test_dashboard_lists_and_project_editor_fit_the_screen(open_browser, account
     too_wide = {}
     for name, path in pages.items():
         page = browser.goto(path)
-        page.screenshot(path=SCREENS / f"{viewport['width']}-{name}.png")
+        page.screenshot(path=SCREENS / f"{viewport['width']}-{name}.png", full_page=True)
         if browser.scroll_width() > viewport["width"]:
             too_wide[path] = browser.scroll_width()
     assert too_wide == {}
