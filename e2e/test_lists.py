@@ -151,3 +151,22 @@ def test_phone_folds_the_filters_behind_a_toggle_naming_them(open_browser, accou
     expect(page.locator("form.filters")).to_be_visible()
     assert browser.scroll_width() <= PHONE["width"]
     browser.audit()
+
+
+def test_reader_hides_a_column_and_the_list_remembers(open_browser, accounts):
+    browser = open_browser(accounts["viewer"])
+    page = browser.goto("/projects/leads/")
+    notes = page.locator("table.ledger th.col-notes")
+    expect(notes).to_be_visible()
+    page.get_by_text("显示的列").click()
+    page.get_by_role("checkbox", name="备注").uncheck()
+    expect(notes).to_be_hidden()
+    expect(page.locator("table.ledger td.col-notes").first).to_be_hidden()
+    browser.audit()
+
+    page = browser.goto("/projects/leads/?sort=-registered_capital")
+    expect(page.locator("table.ledger th.col-notes")).to_be_hidden()
+    expect(page.locator("table.ledger th.col-company")).to_be_visible()
+    page.get_by_text("显示的列").click()
+    page.get_by_role("checkbox", name="备注").check()
+    expect(page.locator("table.ledger th.col-notes")).to_be_visible()
