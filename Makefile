@@ -9,7 +9,7 @@ PORT ?= 8000
 # gunicorn worker processes for `make serve` (the usual variable name on hosting platforms).
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve setup test lint format messages messages-check ci clean bench
+.PHONY: run serve setup test e2e lint format messages messages-check ci clean bench
 
 # The venv is rebuilt when the dependency lists change; the stamp records that it is complete.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -43,6 +43,14 @@ serve: $(VENV)/.installed
 # One pytest-xdist worker per core, each with its own test database (test_<name>_gw0, …).
 test: $(VENV)/.installed
 	$(PY) -m pytest -n auto
+
+# The browser suite (e2e/, README "The browser suite"): Debian's Chromium driven by Playwright
+# against a live server on the demo ledger, with the product's settings. Not part of `make
+# test`. A failing test leaves its screenshot in artifacts/e2e/; every run refreshes the
+# 1366 px and 375 px screenshots in artifacts/e2e/screens/.
+CHROMIUM ?= /usr/bin/chromium
+e2e: $(VENV)/.installed
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest e2e --ds=config.settings -p no:xdist -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

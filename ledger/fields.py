@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CENT = Decimal("0.01")
 MAX_DIGITS = 14
@@ -89,7 +90,15 @@ class MoneyFormField(forms.DecimalField):
         return read_amount(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+        # data-money: static/js/admin-money.js shows the typed amount grouped and in 万元,
+        # with the units worded in the page's language.
+        return {
+            **super().widget_attrs(widget),
+            "inputmode": "decimal",
+            "data-money": "",
+            "data-yuan": _("yuan"),
+            "data-wan": pgettext_lazy("unit of money", "10,000 yuan"),
+        }
 
 
 def yuan(amount: Decimal) -> str:

@@ -29,7 +29,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Choices, Count, QuerySet
+from django.db.models import Choices, Count, ExpressionWrapper, F, QuerySet, Value
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import NullIf
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -60,8 +62,9 @@ class Column:
     the related record's name ("batch.name" → "batch"); `label` is that field's verbose name;
     `kind` follows the type of the field the path reads (money, dates, numbers, long text).
     A function, or a path to an annotation, gives its key and label itself.
-    `sort` is the ORM ordering expression that sorts by this column, if it can be sorted;
-    True sorts by the path itself ("helper.name" → "helper__name").
+    `sort` is the ORM ordering expression that sorts by this column, if it can be sorted:
+    a field path, True to sort by the path itself ("helper.name" → "helper__name"), or a query
+    expression for a figure computed per row (a rate); rows without one sort as the smallest.
     `choices` (a TextChoices class) shows a coded value as its label: 农业 for "agriculture".
     `link` makes the cell a link: True to the row's own page, an attribute path ("project")
     to that related record's page; either through `get_absolute_url()`.
@@ -73,7 +76,7 @@ class Column:
     value: str | Callable[[Any], Any]
     label: str | Promise | None = None
     key: str = ""
-    sort: str | bool | None = None
+    sort: str | bool | BaseExpression | None = None
     kind: Kind | None = None
     link: bool | str = False
     choices: type[Choices] | None = None
@@ -395,8 +398,17 @@ class LedgerListView(View):
     def ordering(self, sort: str) -> list[str]:
         column = self.sortable()[sort.removeprefix("-")]
         descending = sort.startswith("-")
+        if isinstance(column.sort, str):
+            key = f"-{column.sort}" if descending else column.sort
+        else:
+            # Both databases put the rows without a figure first going up, last going down.
+            key = (
+                column.sort.desc(nulls_last=True)
+                if descending
+                else column.sort.asc(nulls_first=True)
+            )
         # The primary key breaks ties, so pages never repeat or skip rows.
-        return [f"-{column.sort}" if descending else column.sort, "-pk" if descending else "pk"]
+        return [key, "-pk" if descending else "pk"]
 
     def headers(self, sort: str) -> list[Header]:
         current, descending = sort.removeprefix("-"), sort.startswith("-")
@@ -532,6 +544,8 @@ class LedgerListView(View):
                 for value in getattr(filterset.form, "cleaned_data", {}).values()
             ),
             "hidden_filters": self.hidden_filters(filterset),
+            # Named in the filters' toggle (筛选), so a folded form still says what it holds.
+            "applied_filters": applied_filters(filterset) if filterset.is_valid() else [],
         }
         if not filterset.errors:
             context |= self.extra_context(filterset)
@@ -651,6 +665,15 @@ def cell_html(column: Column, obj: Any, value: Any) -> SafeString:
     else:
         content = display(value, column.kind)
     return format_html('<td class="{}">{}</td>', classes, content)
+
+
+def ratio_sort(numerator: str, denominator: str) -> ExpressionWrapper:
+    """A sort key for the rate `numerator / denominator` of each row (执行率, 完成率), worked
+    out by the database: in hundredths of a percent, whole-number arithmetic on both databases
+    (money is integer fen; no float); None where the denominator is 0 or missing."""
+    field = models.BigIntegerField()
+    scaled = ExpressionWrapper(F(numerator) * Value(10000), output_field=field)
+    return ExpressionWrapper(scaled / NullIf(F(denominator), 0), output_field=field)
 
 
 def applied_filters(filterset: django_filters.FilterSet) -> list[tuple[str, str]]:

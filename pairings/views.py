@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,9 +43,12 @@ class UnitListView(LedgerListView):
             lambda unit: unit.helper_count + unit.helped_count,
             _("pairings"),
             key="pairings",
+            sort=ExpressionWrapper(
+                F("helper_count") + F("helped_count"), output_field=IntegerField()
+            ),
             kind="number",
         ),
-        Column("mentorship_count", _("mentorships"), key="mentorships"),
+        Column("mentorship_count", _("mentorships"), key="mentorships", sort=True),
         Column("notes"),
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from ledger.copy_export import Template
 from ledger.fields import money_difference, money_sum
-from ledger.listing import Column, LedgerListView, Total
+from ledger.listing import Column, LedgerListView, Total, ratio_sort
 from ledger.records import Field, RecordDetailView
 from projects import selectors
 from projects.filters import (
@@ -82,6 +82,7 @@ class ProjectListView(LedgerListView):
             lambda p: selectors.execution_rate(p.planned, p.disbursed),
             _("execution rate (%)"),
             key="rate",
+            sort=ratio_sort("disbursed", "planned"),
             kind="percent",
         ),
     )
@@ -120,6 +121,7 @@ class FundingListView(LedgerListView):
             lambda f: selectors.execution_rate(f.amount, f.disbursed),
             _("execution rate (%)"),
             key="rate",
+            sort=ratio_sort("disbursed", "amount"),
             kind="percent",
         ),
         Column("document_number"),
@@ -163,10 +165,12 @@ class IndicatorListView(LedgerListView):
         PROJECT_NAME,
         Column("name", _("indicator"), sort=True, link=True),
         Column("unit"),
-        Column("baseline"),
+        Column("baseline", sort=True),
         Column("target", sort=True),
         Column("actual", sort=True),
-        Column("completion", _("completion (%)"), kind="percent"),
+        Column(
+            "completion", _("completion (%)"), sort=ratio_sort("actual", "target"), kind="percent"
+        ),
         Column("as_of", sort=True),
         Column("notes"),
     )

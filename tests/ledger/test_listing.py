@@ -3,9 +3,10 @@
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.urls import URLResolver, get_resolver
 from django.utils import translation
 
-from ledger.listing import Column, display
+from ledger.listing import Column, LedgerListView, display
 from projects.models import Sector
 
 
@@ -28,3 +29,33 @@ def test_a_rate_keeps_its_one_decimal_on_the_page():
     assert display(Decimal("75.0"), "percent") == "75.0"
     assert display(Decimal("100.0"), "percent") == "100.0"
     assert display(None, "percent") == "—"
+
+
+def _list_views() -> list[type[LedgerListView]]:
+    views = []
+
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if "admin" not in str(entry.pattern):
+                    walk(entry.url_patterns)
+                continue
+            view_class = getattr(entry.callback, "view_class", None)
+            if view_class and issubclass(view_class, LedgerListView) and view_class not in views:
+                views.append(view_class)
+
+    walk(get_resolver().url_patterns)
+    return views
+
+
+def test_every_figure_column_of_every_list_can_be_sorted():
+    """A reader looks for the largest or the smallest of a figure (执行率, 金额, 人数): every
+    number, amount and rate column of every list has a sort."""
+    unsortable = []
+    for view in _list_views():
+        queryset = view().get_queryset()
+        for column in view.columns:
+            kind = column.bind(queryset).kind
+            if kind in ("number", "money", "percent") and not column.sort:
+                unsortable.append(f"{view.__name__}.{column.key}")
+    assert unsortable == []

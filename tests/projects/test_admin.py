@@ -2,6 +2,7 @@
 nothing half-way, and shows planned against disbursed where a clerk needs it."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -521,3 +522,51 @@ def test_save_and_add_another_keeps_the_funding_line_date_and_payee(clerk):
     assert form["paid_on"].value() == "2024-05-01"
     assert form["payee"].value() == "平昌县肉牛养殖专业合作社联合社"
     assert form["amount"].value() in (None, "")  # the amount is typed afresh
+
+
+def test_saving_returns_to_the_page_the_clerk_came_from(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    project = funding.project
+    url = f"{ADMIN}/project/{project.pk}/change/"
+    data = project_form(project, fundings=[funding])
+
+    response = clerk.post(f"{url}?next=/projects/{project.pk}/", data)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/projects/{project.pk}/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\\\evil.example/", "javascript:alert(1)"],
+)
+def test_saving_never_returns_to_another_site(clerk, target):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    project = funding.project
+    url = f"{ADMIN}/project/{project.pk}/change/"
+
+    response = clerk.post(
+        url, project_form(project, fundings=[funding]), QUERY_STRING="next=" + target
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN}/project/"
+
+
+def test_save_and_continue_stays_in_the_admin(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    project = funding.project
+    url = f"{ADMIN}/project/{project.pk}/change/"
+    data = project_form(project, fundings=[funding]) | {"_continue": "1"}
+
+    response = clerk.post(f"{url}?next=/projects/{project.pk}/", data)
+
+    assert response["Location"].startswith(url)
+
+
+def test_project_rows_name_each_box_for_screen_readers(clerk):
+    funding = FundingFactory(amount=Decimal("100.00"))
+    response = clerk.get(f"{ADMIN}/project/{funding.project.pk}/change/")
+    box = re.search(r'<input [^>]*name="fundings-0-amount"[^>]*>', response.content.decode())
+    assert 'aria-label="计划金额（元）"' in box.group(0)
+    assert "data-money" in box.group(0)

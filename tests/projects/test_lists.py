@@ -450,3 +450,41 @@ def test_funding_planned_by_a_date_counts_undated_lines_from_their_year(client_l
     assert [f.pk for f in rows(early)] == [undated.pk]
     on_the_day = client_logged_in.get("/projects/funding/", {"planned_by": "2024-03-15"})
     assert sorted(f.pk for f in rows(on_the_day)) == sorted([approved.pk, undated.pk])
+
+
+def test_projects_sort_by_execution_rate_both_ways(client_logged_in):
+    """执行率 is computed per row, not stored: the database still orders by it, exactly (a 1
+    fen difference counts), and a project without a plan sorts as the smallest."""
+    rates = {}
+    for code, planned, paid in [
+        ("R-HALF", "1000000.00", "500000.00"),
+        ("R-TINY", "1000000.00", "100.00"),
+        ("R-FULL", "300.00", "300.00"),
+        ("R-HALF+", "2000000.00", "1000000.01"),
+    ]:
+        funding = FundingFactory(project=ProjectFactory(code=code), amount=Decimal(planned))
+        DisbursementFactory(funding=funding, amount=Decimal(paid))
+        rates[code] = Decimal(paid) / Decimal(planned)
+    ProjectFactory(code="R-NONE")
+
+    up = [p.code for p in rows(client_logged_in.get("/projects/?sort=rate"))]
+    down = [p.code for p in rows(client_logged_in.get("/projects/?sort=-rate"))]
+
+    assert up == ["R-NONE", "R-TINY", "R-HALF", "R-HALF+", "R-FULL"]
+    assert down == ["R-FULL", "R-HALF+", "R-HALF", "R-TINY", "R-NONE"]
+
+
+def test_indicators_sort_by_completion(client_logged_in):
+    project = ProjectFactory()
+    for name, target, actual in [("甲", "200", "50"), ("乙", "10", "9"), ("丙", "5", "1")]:
+        IndicatorFactory(
+            project=project,
+            name=name,
+            target=Decimal(target),
+            actual=Decimal(actual),
+            as_of=D(2024, 6, 30),
+        )
+
+    down = [i.name for i in rows(client_logged_in.get("/projects/indicators/?sort=-completion"))]
+
+    assert down == ["乙", "甲", "丙"]
