@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Sequence
 from functools import cache
 
@@ -50,7 +51,10 @@ def _figure() -> tuple[Figure, object]:
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    with warnings.catch_warnings():
+        # Without a CJK font matplotlib warns once per missing glyph; cjk_font() said it once.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
@@ -65,9 +69,9 @@ def bars(labels: Sequence[str], values: Sequence[float], *, unit: str) -> bytes:
     font = _font_kwargs()
     positions = range(len(labels))
     drawn = axes.bar(positions, values, color=BLUE, width=0.6)
-    axes.bar_label(drawn, labels=[_number(value) for value in values], fontsize=9, **font)
-    axes.set_xticks(list(positions), labels, fontsize=9, **font)
-    axes.set_ylabel(unit, fontsize=9, **font)
+    axes.bar_label(drawn, labels=[_number(value) for value in values], fontsize=10, **font)
+    axes.set_xticks(list(positions), labels, fontsize=10, **font)
+    axes.set_ylabel(unit, fontsize=10, **font)
     axes.margins(y=0.15)
     return _png(figure)
 
@@ -90,8 +94,8 @@ def paired_bars(
     drawn_second = axes.bar(right, second, width, color=ORANGE, label=names[1])
     for drawn, values in ((drawn_first, first), (drawn_second, second)):
         axes.bar_label(drawn, labels=[_number(value) for value in values], fontsize=8)
-    axes.set_xticks(list(range(len(labels))), labels, fontsize=9, **font)
-    axes.set_ylabel(unit, fontsize=9, **font)
+    axes.set_xticks(list(range(len(labels))), labels, fontsize=10, **font)
+    axes.set_ylabel(unit, fontsize=10, **font)
     axes.legend(prop={"family": font.get("fontfamily"), "size": 9}, frameon=False)
     axes.margins(y=0.15)
     return _png(figure)
@@ -103,9 +107,9 @@ def funnel(labels: Sequence[str], values: Sequence[int], *, unit: str) -> bytes:
     font = _font_kwargs()
     positions = list(range(len(labels)))[::-1]
     drawn = axes.barh(positions, values, color=BLUE, height=0.6)
-    axes.bar_label(drawn, labels=[_number(value) for value in values], fontsize=9, padding=3)
-    axes.set_yticks(positions, labels, fontsize=9, **font)
-    axes.set_xlabel(unit, fontsize=9, **font)
+    axes.bar_label(drawn, labels=[_number(value) for value in values], fontsize=10, padding=3)
+    axes.set_yticks(positions, labels, fontsize=10, **font)
+    axes.set_xlabel(unit, fontsize=10, **font)
     axes.margins(x=0.12)
     return _png(figure)
 

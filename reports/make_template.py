@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -23,6 +24,7 @@ BODY_FONT = "仿宋"  # the body text of a government document (仿宋_GB2312 wh
 HEADING_FONT = "黑体"
 TITLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
+TABLE_TEXT = "Table Text"  # the cells' paragraphs: no first-line indent, single spacing
 
 
 def _fonts(style, east_asian: str, size: float, *, bold: bool = False) -> None:
@@ -39,21 +41,25 @@ def _table(document, headers: list[str], row: list[str], loop: str, widths: list
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, header in enumerate(headers):
-        cell = table.rows[0].cells[index]
-        cell.text = header
-        cell.paragraphs[0].runs[0].bold = True
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    table.rows[1].cells[0].text = f"{{%tr for row in {loop} %}}"
-    for index, value in enumerate(row):
-        cell = table.rows[2].cells[index]
-        cell.text = value
-        if index >= 2 or value.endswith(("planned }}", "disbursed }}", "rate }}")):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table.rows[3].cells[0].text = "{%tr endfor %}"
+    table.autofit = False
+    for index, width in enumerate(widths):
+        table.columns[index].width = Cm(width)  # the grid: what LibreOffice lays out by
     for table_row in table.rows:
         for index, width in enumerate(widths):
-            table_row.cells[index].width = Cm(width)
+            table_row.cells[index].width = Cm(width)  # the cells: what Word lays out by
+            table_row.cells[index].paragraphs[0].style = TABLE_TEXT
+    for index, header in enumerate(headers):
+        cell = table.rows[0].cells[index]
+        cell.paragraphs[0].add_run(header).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {loop} %}}")
+    for index, value in enumerate(row):
+        paragraph = table.rows[2].cells[index].paragraphs[0]
+        paragraph.add_run(value)
+        if value.endswith(("planned }}", "disbursed }}", "rate }}", "target }}", "actual }}",
+                           "completion }}")):  # fmt: skip
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     # The header row repeats on every page a long table runs over.
     header_props = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -95,16 +101,22 @@ def build() -> Document:
     styles["Subtitle"].font.italic = False
     styles["Subtitle"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     styles["Subtitle"].paragraph_format.first_line_indent = Pt(0)
-    _fonts(styles["Heading 1"], HEADING_FONT, 15)
+    _fonts(styles["Heading 1"], HEADING_FONT, 15, bold=True)
     styles["Heading 1"].paragraph_format.space_before = Pt(12)
     styles["Heading 1"].paragraph_format.space_after = Pt(6)
     _fonts(styles["Caption"], HEADING_FONT, 11)
     styles["Caption"].font.italic = False
     styles["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     styles["Caption"].paragraph_format.first_line_indent = Pt(0)
-    _fonts(styles["Table Grid"], BODY_FONT, 10.5)
-    styles["Table Grid"].paragraph_format.first_line_indent = Pt(0)
-    styles["Table Grid"].paragraph_format.line_spacing = 1.0
+    styles["Caption"].paragraph_format.space_before = Pt(8)
+    styles["Caption"].paragraph_format.space_after = Pt(4)
+    table_text = styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = styles["Normal"]
+    _fonts(table_text, BODY_FONT, 10.5)
+    table_text.paragraph_format.first_line_indent = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+    table_text.paragraph_format.space_before = Pt(2)
+    table_text.paragraph_format.space_after = Pt(2)
 
     document.add_paragraph("{{ title }}", style="Title")
     document.add_paragraph("{{ subtitle }}", style="Subtitle")
@@ -122,7 +134,7 @@ def build() -> Document:
         ["{{ row.code }}", "{{ row.name }}", "{{ row.planned }}", "{{ row.disbursed }}",
          "{{ row.rate }}"],
         "project_rows",
-        [2.2, 7.0, 2.6, 2.6, 1.8],
+        [2.8, 6.6, 2.4, 2.4, 1.8],
     )  # fmt: skip
     document.add_paragraph("{{ captions.sources }}", style="Caption")
     _table(
@@ -143,7 +155,7 @@ def build() -> Document:
         ["{{ row.project }}", "{{ row.name }}", "{{ row.target }}", "{{ row.actual }}",
          "{{ row.completion }}"],
         "indicator_rows",
-        [2.2, 6.6, 2.8, 2.8, 1.8],
+        [2.8, 6.2, 2.6, 2.6, 1.8],
     )  # fmt: skip
     document.add_paragraph("{%p endif %}")
     for key in ("investment", "sales"):

@@ -32,7 +32,7 @@ from aidledger.models import Batch, Body
 from evidence.models import Evidence
 from ledger import permissions
 from ledger.exports import xlsx_file
-from reports.briefing import TitleContext, build_docx
+from reports.briefing import TitleContext, build_docx, default_title
 from reports.periods import DateRange
 from summary.selectors import as_json, ledger_summary
 
@@ -245,9 +245,7 @@ def _chunks(rows) -> Iterator[list[Any]]:
         yield chunk
 
 
-def build_pack(
-    scope: Scope, *, user: Any, output: IO[bytes], title: str, progress: Progress
-) -> dict[str, int]:
+def build_pack(scope: Scope, *, user: Any, output: IO[bytes], progress: Progress) -> dict[str, int]:
     """Write the pack of `scope`, as `user` may read it, to `output` (a file open for
     writing). Returns counts (records, files, missing, without) for the job's message."""
     names = _Names()
@@ -261,8 +259,8 @@ def build_pack(
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as pack:
         progress(5, gettext("Writing the briefing"))
         docx = io.BytesIO()  # a few hundred KB: the text and four charts
-        build_docx(scope.figures(), title=scope.title_context(title), output=docx)
-        pack.writestr(_entry(safe_name(f"{title}.docx")), docx.getvalue())
+        build_docx(scope.figures(), title=scope.title_context(default_title()), output=docx)
+        pack.writestr(_entry(safe_name(f"{default_title()}.docx")), docx.getvalue())
         ledgers = ledgers_in_pack(scope, user)
         folder_ledgers = safe_name(gettext("Ledgers"))
         for step, ledger in enumerate(ledgers):

@@ -163,9 +163,7 @@ def run_job(job_id: int) -> None:
 
         with partial.open("wb") as output:
             if job.kind == JobKind.PACK:
-                counts = packs.build_pack(
-                    scope, user=job.owner, output=output, title=job.title, progress=progress
-                )
+                counts = packs.build_pack(scope, user=job.owner, output=output, progress=progress)
                 message = (
                     gettext(
                         "%(records)d records, %(files)d files; %(missing)d missing on disk, "
@@ -174,7 +172,9 @@ def run_job(job_id: int) -> None:
                     % counts
                 )
             else:
-                build_docx(scope.figures(), title=scope.title_context(job.title), output=output)
+                build_docx(
+                    scope.figures(), title=scope.title_context(default_title()), output=output
+                )
                 message = ""
         os.replace(partial, reports_root() / final_name)
         now = timezone.now()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from ledger import permissions
 from reports import services, tasks
-from reports.briefing import build_docx
+from reports.briefing import build_docx, default_title
 from reports.forms import ReportForm
 from reports.models import ExportJob
 from reports.pack import safe_name
@@ -37,14 +37,13 @@ def briefing(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "reports/request.html", {"form": form}, status=400)
     scope = form.scope()
-    title = services.briefing_title(scope)
     output = io.BytesIO()
-    build_docx(scope.figures(), title=scope.title_context(title), output=output)
+    build_docx(scope.figures(), title=scope.title_context(default_title()), output=output)
     output.seek(0)
     response = FileResponse(
         output,
         as_attachment=True,
-        filename=safe_name(f"{title}.docx", limit=120),
+        filename=safe_name(f"{services.briefing_title(scope)}.docx", limit=120),
         content_type=DOCX_CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-store"

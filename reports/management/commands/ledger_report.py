@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from aidledger.models import Batch, Body
 from ledger import permissions
-from reports import services
-from reports.briefing import build_docx
+from reports.briefing import build_docx, default_title
 from reports.pack import Scope, build_pack, estimated_size, over_limit
 from reports.periods import DateRange, PeriodError, as_of, between, parse_period
 
@@ -54,9 +53,8 @@ class Command(BaseCommand):
         output = Path(options["output"])
         partial = output.with_name(output.name + ".part")
         if options["format"] == "docx":
-            title = services.briefing_title(scope)
             with partial.open("wb") as file:
-                build_docx(scope.figures(), title=scope.title_context(title), output=file)
+                build_docx(scope.figures(), title=scope.title_context(default_title()), output=file)
             partial.replace(output)
             self.stdout.write(_("Wrote %(path)s") % {"path": output})
             return
@@ -73,7 +71,6 @@ class Command(BaseCommand):
                     scope,
                     user=user,
                     output=file,
-                    title=services.pack_title(scope),
                     progress=lambda percent, message: self.stderr.write(f"{percent:3d}% {message}"),
                 )
         except BaseException:
