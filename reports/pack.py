@@ -26,7 +26,7 @@ from django.db.models import Sum
 from django.http import FileResponse, HttpRequest, QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from aidledger.models import Batch, Body
 from evidence.models import Evidence
@@ -319,7 +319,10 @@ def build_pack(scope: Scope, *, user: Any, output: IO[bytes], progress: Progress
             title=gettext("Index of the evidence"),
             notes=[
                 gettext("%(label)s: %(value)s") % {"label": label, "value": value}
-                for label, value in [(gettext("Period"), scope.range.label), *scope.filters_text()]
+                for label, value in [
+                    (pgettext("of a report", "Period"), scope.range.label),
+                    *scope.filters_text(),
+                ]
             ]
             + [
                 gettext(
