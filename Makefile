@@ -9,7 +9,7 @@ PORT ?= 8000
 # gunicorn worker processes for `make serve` (the usual variable name on hosting platforms).
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve setup test e2e lint format messages messages-check ci clean bench
+.PHONY: run serve worker setup test e2e lint format messages messages-check ci clean bench
 
 # The venv is rebuilt when the dependency lists change; the stamp records that it is complete.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -23,15 +23,26 @@ setup: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_login --url http://$(HOST):$(PORT)/
 
+# A background worker (django-tasks' db_worker: Word briefings, assessment packs) runs beside
+# the development server and is stopped with it.
 run: setup
-	@echo "Serving aidledger at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "Serving aidledger at http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# One background worker in the foreground: in production run one (or more) per server under
+# the service manager, beside `make serve` (README "Background work").
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker --no-reload
 
 # Production-style serving: migrate, collect the static files (hashed, compressed, served by
 # WhiteNoise with long cache headers), list anything `check --deploy` finds unsafe, then
 # gunicorn. Configure through the environment first: README "Serving in production".
 # The long timeout lets a big CSV export finish streaming; no control socket, whose default
 # path in $HOME two instances on one machine would share.
+# Background work (the assessment packs of "我的导出") needs `make worker` running
+# too, under systemd or the like, with the same environment: see README "Background work".
 serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput

@@ -162,6 +162,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "ledger.apps.LoginThrottleConfig",  # django-axes
+    "django_tasks",
+    "django_tasks_db",  # the background queue's table (TASKS below)
     # Ours, from the machinery up (README "Where things are"; import-linter keeps the order).
     "ledger",
     "aidledger",
@@ -170,6 +172,7 @@ INSTALLED_APPS = [
     "projects",
     "summary",
     "sampledata",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -368,3 +371,19 @@ LOGGING = {
 # that would bypass the ledger's rules and the roles' permissions: turned off; a correction is
 # made as an ordinary, checked change.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Background work (issue 17): django-tasks, the API Django 6 ships as django.tasks, with its
+# database backend: the queue is a table of the ledger's own database, so no broker or extra
+# server. `manage.py db_worker` runs the queued tasks (`make run` starts one beside the
+# server; README "Background work"). The tests run tasks at once (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Word briefings and assessment packs (reports/). Finished files wait in REPORTS_ROOT, a private
+# folder like EVIDENCE_ROOT, for REPORTS_EXPIRY_HOURS, then the worker or `reports_cleanup`
+# deletes them. A pack whose evidence files add up to more than REPORTS_PACK_MAX_BYTES is
+# refused before it is built. A job still "running" REPORTS_JOB_TIMEOUT_MINUTES after it
+# started is taken for a dead worker's and marked failed.
+REPORTS_ROOT = Path(os.environ.get("REPORTS_ROOT", "").strip() or BASE_DIR / "var" / "reports")
+REPORTS_EXPIRY_HOURS = env_int("REPORTS_EXPIRY_HOURS", 72, minimum=1)
+REPORTS_PACK_MAX_BYTES = env_int("REPORTS_PACK_MAX_BYTES", 2 * 1024 * 1024 * 1024, minimum=1)
+REPORTS_JOB_TIMEOUT_MINUTES = env_int("REPORTS_JOB_TIMEOUT_MINUTES", 60, minimum=1)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
     path("evidence/", include("evidence.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("ledger.urls")),
     path("admin/", admin.site.urls),
 ]

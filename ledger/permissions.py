@@ -232,3 +232,11 @@ def require_change(user: User, obj: models.Model) -> None:
     """Raise PermissionDenied (a 403 page) unless the user may change obj."""
     if not can_change(user, obj):
         raise PermissionDenied
+
+
+def can_see_export(user: User, owner_id: int | None) -> bool:
+    """May see and download a generated file (a briefing or pack under "我的导出"): the user
+    who asked for it, and ledger admins. It holds what its owner could read when it was made."""
+    if not can_read(user):
+        return False
+    return is_ledger_admin(user) or (owner_id is not None and owner_id == user.pk)

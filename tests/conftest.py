@@ -87,6 +87,13 @@ def evidence_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def reports_root(settings, tmp_path):
+    """Each test's generated briefings and packs go to its own folder, never var/reports."""
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    return settings.REPORTS_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,3 +6,6 @@ from config.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_ledger"]
 ROOT_URLCONF = "tests.urls"
+
+# Background tasks run at once, inside the request or command that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

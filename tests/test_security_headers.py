@@ -25,7 +25,8 @@ from evidence.models import Evidence
 from ledger.records import RecordDetailView
 from pairings.models import Pairing
 from projects.models import Project, Sale
-from tests.factories import TrainingFactory, UserFactory, make_evidence
+from reports.models import ExportJob
+from tests.factories import TrainingFactory, UserFactory, finished_job, make_evidence
 from tests.test_login_required import ENDPOINTS, SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,9 @@ DETAIL_MODELS = {
     "evidence-download": Evidence,
     "evidence-thumbnail": Evidence,
     "evidence-delete": Evidence,
+    "report-job": ExportJob,
+    "report-job-status": ExportJob,
+    "report-job-download": ExportJob,
 }
 
 # Pages that do not answer a GET with 200, and why. Everything else must be 200.
@@ -194,7 +198,7 @@ def real_path(path: str) -> str:
 
 
 @pytest.fixture
-def ledger(demo_ledger, db):
+def ledger(demo_ledger, db, reports_root):
     """The demo ledger (shared by the module), plus one record of each kind it does not hold."""
     Group.objects.get_or_create(name="CSP check")
     now = timezone.now()
@@ -204,6 +208,7 @@ def ledger(demo_ledger, db):
     AccessFailureLog.objects.create(**who, attempt_time=now)
     make_evidence(Project.objects.order_by("pk").first(), uploaded_by=UserFactory())
     TrainingFactory(body=Project.objects.order_by("pk").first().responsible_body)
+    finished_job(UserFactory(), reports_root)  # a ledger admin (the superuser) sees every job
 
 
 @pytest.fixture

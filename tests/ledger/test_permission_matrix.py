@@ -38,6 +38,7 @@ from tests.factories import (
     SegmentFactory,
     TrainingFactory,
     UserFactory,
+    finished_job,
     make_evidence,
     user_with_role,
 )
@@ -175,6 +176,14 @@ RULES: dict[str, Rule] = {
     "evidence-thumbnail": page("evidence.evidence"),
     "evidence-delete": Rule((LOGIN, 403, 403, 200, 403, 200), obj="evidence.evidence"),
     "evidence-upload": Rule((LOGIN, 403, 403, 200, 403, 200), obj="projects.project"),
+    # Reports (issue 17): readers make briefings and packs; a job is its owner's (the viewer
+    # here) and the ledger admins'; anyone else gets 404, as if it did not exist.
+    "report-briefing": PAGE,
+    "report-pack": PAGE,
+    "report-jobs": PAGE,
+    "report-job": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
+    "report-job-status": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
+    "report-job-download": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
     "admin:index": admin(200, 200, 200),
     "admin:login": Rule((200, 200, 200, REDIRECT, REDIRECT, REDIRECT)),
     # POST only; Django's admin sends an account it keeps out from its logout to its index.
@@ -318,6 +327,7 @@ def _build_world(evidence_root) -> dict:
     }
     with override_settings(EVIDENCE_ROOT=evidence_root):
         records["evidence.evidence"] = make_evidence(project, uploaded_by=users["editor_a"])
+    records["reports.exportjob"] = finished_job(users["viewer"], evidence_root / "reports")
     # A second project, of group B: the list pages show both groups' records.
     ProjectFactory(responsible_body=group_b)
     return {"users": users, "records": records, "evidence_root": evidence_root}
@@ -341,6 +351,7 @@ def _world_evidence_root(request, evidence_root, settings):
     """The world's evidence file stays where the world stored it (not each test's folder)."""
     if "world" in request.fixturenames:
         settings.EVIDENCE_ROOT = request.getfixturevalue("world")["evidence_root"]
+        settings.REPORTS_ROOT = settings.EVIDENCE_ROOT / "reports"
 
 
 def _path(route: str, entry: URLPattern, rule: Rule, records: dict) -> str:
