@@ -620,3 +620,84 @@ class Sale(models.Model):
         """Kept by its outlet's working group (ledger.permissions)."""
         outlet = permissions.related(self, "outlet")
         return permissions.ids(outlet.responsible_body_id) if outlet else frozenset()
+
+
+# Roll-ups -------------------------------------------------------------------------------------
+#
+# Sums the pages and the summary read instead of re-aggregating up to millions of records,
+# kept by database triggers in the same transaction as every write to the records (migration
+# 0005_rollups; why triggers: README "Roll-ups"). Never written by the code except
+# `projects.rollups.rebuild()`. The money columns are whole fen, as the records'.
+
+
+class FundingRollup(models.Model):
+    """What has been paid from one funding line: its payments and their sum."""
+
+    funding = models.OneToOneField(
+        Funding,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row with its line
+        primary_key=True,
+        db_constraint=False,  # kept by triggers; a constraint would order their writes
+        related_name="rollup",
+    )
+    payments = models.BigIntegerField(default=0)
+    disbursed = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("funding line roll-up")
+        verbose_name_plural = _("funding line roll-ups")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.funding_id}: {self.payments} · {yuan(self.disbursed)}"
+
+
+class ProjectRollup(models.Model):
+    """A project's money: its funding lines and their plans, its payments and their sum."""
+
+    project = models.OneToOneField(
+        Project,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="rollup",
+    )
+    lines = models.BigIntegerField(default=0)
+    planned = MoneyField(default=Decimal("0.00"))
+    payments = models.BigIntegerField(default=0)
+    disbursed = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("project roll-up")
+        verbose_name_plural = _("project roll-ups")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {yuan(self.planned)} · {yuan(self.disbursed)}"
+
+
+class DisbursementRollup(models.Model):
+    """Payments by month, funding source, project sector and project working group: the
+    summary's money paid (by source, by sector, by month) and the disbursements list's totals
+    over whole months."""
+
+    month = models.DateField()
+    source = models.CharField(max_length=20)
+    sector = models.CharField(max_length=20)
+    body_id = models.BigIntegerField()  # the project's responsible body (no constraint: a key)
+    payments = models.BigIntegerField(default=0)
+    amount = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("disbursement roll-up")
+        verbose_name_plural = _("disbursement roll-ups")
+        default_permissions = ()
+        constraints = [
+            # The triggers' upsert target: one row per key.
+            models.UniqueConstraint(
+                fields=["month", "source", "sector", "body_id"], name="rollup_disbursement_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.source} · {self.sector} · {self.body_id}"
