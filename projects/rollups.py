@@ -1,22 +1,19 @@
-"""The money roll-ups recounted from the records: what `rebuild_rollups` compares and writes.
+"""Every roll-up of the ledger and its recount from the records: what `rebuild_rollups`
+compares (`ledger.rollups.drift`) and writes (`ledger.rollups.rebuild`).
 
-The triggers of migration 0006_rollup_triggers keep `FundingRollup`, `ProjectRollup` and
-`DisbursementRollup` in step with every write; this module is the independent recount that
-says whether they did (`drift()`), and puts them right (`rebuild()`). Rows whose figures are
-all zero mean the same as no row (a line whose payments were all deleted), so neither side
-counts them.
+The triggers of projects' migration 0006_rollup_triggers keep `FundingRollup`,
+`ProjectRollup` and `DisbursementRollup` in step with every write, those of pairings'
+0007_exchange_rollup_triggers `ExchangeRollup`; the recounts here are independent of them.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Model
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from ledger.fields import money_sum
+from ledger.rollups import Figures, Key, Rollup, nonzero
+from pairings.rollups import ROLLUPS as PAIRING_ROLLUPS
 from projects.models import (
     Disbursement,
     DisbursementRollup,
@@ -24,25 +21,6 @@ from projects.models import (
     FundingRollup,
     ProjectRollup,
 )
-
-Key = tuple[Any, ...]
-Figures = tuple[int | Decimal, ...]
-
-
-@dataclass(frozen=True)
-class Rollup:
-    model: type[Model]
-    keys: tuple[str, ...]
-    figures: tuple[str, ...]
-    recount: Callable[[], dict[Key, Figures]]
-
-    def stored(self) -> dict[Key, Figures]:
-        rows = self.model.objects.values_list(*self.keys, *self.figures).iterator(chunk_size=5000)
-        return _nonzero((row[: len(self.keys)], row[len(self.keys) :]) for row in rows)
-
-
-def _nonzero(rows) -> dict[Key, Figures]:
-    return {tuple(key): tuple(figures) for key, figures in rows if any(figures)}
 
 
 def _funding_recount() -> dict[Key, Figures]:
@@ -52,7 +30,7 @@ def _funding_recount() -> dict[Key, Figures]:
         .annotate(n=Count("*"), total=money_sum("amount"))
         .values_list("funding_id", "n", "total")
     )
-    return _nonzero(((row[0],), row[1:]) for row in rows.iterator(chunk_size=5000))
+    return nonzero(((row[0],), row[1:]) for row in rows.iterator(chunk_size=5000))
 
 
 def _project_recount() -> dict[Key, Figures]:
@@ -75,7 +53,7 @@ def _project_recount() -> dict[Key, Figures]:
     for project_id, payments, disbursed in paid.iterator(chunk_size=5000):
         figures = money.setdefault((project_id,), [0, zero, 0, zero])
         figures[2:] = [payments, disbursed]
-    return _nonzero((key, figures) for key, figures in money.items())
+    return nonzero((key, figures) for key, figures in money.items())
 
 
 def _disbursement_recount() -> dict[Key, Figures]:
@@ -93,10 +71,11 @@ def _disbursement_recount() -> dict[Key, Figures]:
             "total",
         )
     )
-    return _nonzero((row[:4], row[4:]) for row in rows.iterator(chunk_size=5000))
+    return nonzero((row[:4], row[4:]) for row in rows.iterator(chunk_size=5000))
 
 
 ROLLUPS = (
+    *PAIRING_ROLLUPS,
     Rollup(FundingRollup, ("funding_id",), ("payments", "disbursed"), _funding_recount),
     Rollup(
         ProjectRollup,
@@ -111,60 +90,3 @@ ROLLUPS = (
         _disbursement_recount,
     ),
 )
-
-
-@dataclass(frozen=True)
-class Drift:
-    """Where one roll-up differs from its recount: keys missing, extra, or with other figures."""
-
-    name: str
-    missing: int
-    extra: int
-    different: int
-    examples: list[str]
-
-    @property
-    def count(self) -> int:
-        return self.missing + self.extra + self.different
-
-
-def drift(*, examples: int = 5) -> list[Drift]:
-    """Each roll-up compared with a recount from the records (consistent: one transaction)."""
-    found = []
-    with transaction.atomic():
-        for rollup in ROLLUPS:
-            expected, stored = rollup.recount(), rollup.stored()
-            missing = [key for key in expected if key not in stored]
-            extra = [key for key in stored if key not in expected]
-            different = [k for k in expected if k in stored and stored[k] != expected[k]]
-            shown = [
-                f"{key}: stored {stored.get(key)}, recounted {expected.get(key)}"
-                for key in (missing + extra + different)[:examples]
-            ]
-            found.append(
-                Drift(
-                    rollup.model._meta.model_name,
-                    len(missing),
-                    len(extra),
-                    len(different),
-                    shown,
-                )
-            )
-    return found
-
-
-def rebuild() -> None:
-    """Replace every roll-up by its recount, in one transaction."""
-    with transaction.atomic():
-        for rollup in ROLLUPS:
-            expected = rollup.recount()
-            rollup.model.objects.all().delete()
-            rollup.model.objects.bulk_create(
-                (
-                    rollup.model(
-                        **dict(zip(rollup.keys + rollup.figures, key + figures, strict=True))
-                    )
-                    for key, figures in expected.items()
-                ),
-                batch_size=5000,
-            )

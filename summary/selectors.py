@@ -45,6 +45,7 @@ from projects import selectors as project_selectors
 from projects.models import (
     STAGES,
     Disbursement,
+    DisbursementRollup,
     Funding,
     FundingSource,
     Indicator,
@@ -386,28 +387,10 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
     fundings = _scoped(
         Funding.objects.filter(project_selectors.planned_by(as_of)), batch, body, **scope
     )
-    paid = _scoped(
-        Disbursement.objects.filter(project_selectors.paid_by(as_of)), batch, body, **scope
-    )
     planned_rows = list(
         fundings.order_by().values("source", "project__sector").annotate(total=money_sum("amount"))
     )
-    # A disbursement's source is its funding line's.
-    paid_rows = list(
-        paid.order_by()
-        .values("funding__source", "project__sector")
-        .annotate(total=money_sum("amount"))
-    )
-    # Apart: grouped with the joins above, PostgreSQL gave up its parallel plan and took
-    # longer than the two queries together.
-    by_month = [
-        (row["month"], row["total"])
-        for row in paid.order_by()
-        .annotate(month=Month("paid_on"))
-        .values("month")
-        .annotate(total=money_sum("amount"))
-        .order_by("month")
-    ]
+    paid_rows, by_month = _paid(as_of, batch, body)
     planned_by: dict[tuple[str, str], Decimal] = {}
     for row in planned_rows:
         planned_by[("source", row["source"])] = (
@@ -418,11 +401,11 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         )
     paid_by: dict[tuple[str, str], Decimal] = {}
     for row in paid_rows:
-        paid_by[("source", row["funding__source"])] = (
-            paid_by.get(("source", row["funding__source"]), ZERO) + row["total"]
+        paid_by[("source", row["source"])] = (
+            paid_by.get(("source", row["source"]), ZERO) + row["total"]
         )
-        paid_by[("sector", row["project__sector"])] = (
-            paid_by.get(("sector", row["project__sector"]), ZERO) + row["total"]
+        paid_by[("sector", row["sector"])] = (
+            paid_by.get(("sector", row["sector"]), ZERO) + row["total"]
         )
 
     def lines(group: str, choices) -> list[Money]:
@@ -470,6 +453,48 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         projects_planned,
         by_month,
     )
+
+
+def _paid(
+    as_of: datetime.date, batch: Batch | None, body: Body | None
+) -> tuple[list[dict], list[tuple[datetime.date, Decimal]]]:
+    """Money paid by `as_of`: rows of (source, sector, total), and (month, total) by month.
+
+    The months before the date's month from the month roll-ups (one row per month, source,
+    sector and working group, whatever the number of payments); the date's own month, cut at
+    the date, from its payments. Two queries.
+    """
+    month = as_of.replace(day=1)
+    whole = DisbursementRollup.objects.filter(month__lt=month, payments__gt=0)
+    partial = Disbursement.objects.filter(paid_on__gte=month, paid_on__lte=as_of)
+    if batch is not None:
+        whole = whole.filter(body_id__in=Body.objects.filter(batch=batch).values("pk"))
+        partial = partial.filter(project__responsible_body__batch=batch)
+    if body is not None:
+        whole = whole.filter(body_id=body.pk)
+        partial = partial.filter(project__responsible_body=body)
+    rows: dict[tuple[str, str], Decimal] = {}
+    months: dict[datetime.date, Decimal] = {}
+    for row in (
+        whole.order_by()
+        .values("month", "source", "sector")
+        .annotate(total=money_sum("amount"))
+        .values_list("month", "source", "sector", "total")
+    ):
+        paid_in, source, sector, total = row
+        rows[(source, sector)] = rows.get((source, sector), ZERO) + total
+        months[paid_in] = months.get(paid_in, ZERO) + total
+    # A payment's source is its funding line's; its sector and group its project's.
+    for source, sector, total in (
+        partial.order_by()
+        .values("funding__source", "project__sector")
+        .annotate(total=money_sum("amount"))
+        .values_list("funding__source", "project__sector", "total")
+    ):
+        rows[(source, sector)] = rows.get((source, sector), ZERO) + total
+        months[month] = months.get(month, ZERO) + total
+    paid_rows = [{"source": k[0], "sector": k[1], "total": v} for k, v in rows.items()]
+    return paid_rows, sorted(months.items())
 
 
 def _indicators(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Indicators:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import rollups
+from ledger import rollups as machinery
+from projects.rollups import ROLLUPS
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check: bool, **options) -> None:
-        found = rollups.drift()
+        found = machinery.drift(ROLLUPS)
         for item in found:
             state = (
                 "ok"
@@ -37,5 +38,5 @@ class Command(BaseCommand):
                 raise CommandError(f"The roll-ups differ from the records in {drifted} rows.")
             self.stdout.write(self.style.SUCCESS("The roll-ups match the records."))
             return
-        rollups.rebuild()
+        machinery.rebuild(ROLLUPS)
         self.stdout.write(self.style.SUCCESS("The roll-ups were rebuilt from the records."))
