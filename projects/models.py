@@ -190,6 +190,9 @@ class Funding(models.Model):
             # A project's lines, and the planned total of a filtered project list from the
             # index alone (replaces the foreign key's own index).
             models.Index(fields=["project"], include=["amount"], name="funding_project_amount"),
+            # The summary asks whether any line is planned after its date (else the plans
+            # are the projects' roll-ups).
+            models.Index(fields=["approved_on"], name="funding_approved_on"),
         ]
 
     def __str__(self) -> str:
@@ -671,6 +674,10 @@ class ProjectRollup(models.Model):
         verbose_name = _("project roll-up")
         verbose_name_plural = _("project roll-ups")
         default_permissions = ()
+        indexes = [
+            # The summary's largest plans (the projects list sorted by planned money).
+            models.Index(fields=["-planned", "-project"], name="rollup_project_planned"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id}: {yuan(self.planned)} · {yuan(self.disbursed)}"
