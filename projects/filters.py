@@ -159,10 +159,10 @@ class DisbursementFilter(ProjectScopedFilter):
         """(count, sum) of the filtered payments from the roll-ups, or None when the filters
         need the payments themselves (README "Roll-ups": which filters are fast).
 
-        - no dates: the filtered projects' roll-ups, or with a source the filtered funding
-          lines' (any of the project's filters, or none);
-        - dates that start and end on whole months: the month roll-ups, with a source, sector,
-          working group and batch at most;
+        - a source, sector, working group and batch at most, and dates (if any) that start
+          and end on whole months: the month roll-ups (a few rows per month);
+        - no dates, with a project or township: the filtered projects' roll-ups, or with a
+          source the filtered funding lines';
         - free text, or a date inside a month: None (the list counts the payments).
         """
         cleaned = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
@@ -174,7 +174,8 @@ class DisbursementFilter(ProjectScopedFilter):
             if name in cleaned
         }
         start, end = cleaned.get("paid_from"), cleaned.get("paid_to")
-        if start is None and end is None:
+        by_month = not set(cleaned) - {"paid_from", "paid_to", "source", "sector", "body", "batch"}
+        if start is None and end is None and not by_month:
             if "source" in cleaned:
                 fundings = Funding.objects.filter(
                     source=cleaned["source"], **{f"project__{k}": v for k, v in scope.items()}
@@ -184,8 +185,7 @@ class DisbursementFilter(ProjectScopedFilter):
         whole_months = (start is None or first_of_month(start)) and (
             end is None or last_of_month(end)
         )
-        if not whole_months or set(cleaned) - {"paid_from", "paid_to", "source", "sector",
-                                                "body", "batch"}:  # fmt: skip
+        if not whole_months or not by_month:
             return None
         rollups = DisbursementRollup.objects.all()
         if start is not None:

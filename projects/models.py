@@ -705,6 +705,12 @@ class DisbursementRollup(models.Model):
                 fields=["month", "source", "sector", "body_id"], name="rollup_disbursement_key"
             ),
         ]
+        indexes = [
+            # The disbursements list's totals of one sector (from the index alone).
+            models.Index(
+                fields=["sector"], include=["payments", "amount"], name="rollup_disbursement_sector"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} · {self.source} · {self.sector} · {self.body_id}"
