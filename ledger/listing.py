@@ -18,6 +18,7 @@ gets its exact row count from the same aggregate as the totals; a list without c
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -37,7 +38,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -646,25 +647,35 @@ class LedgerListView(View):
         return xlsx_response(self.export_filename("xlsx"), workbook)
 
 
+def _escaped(value: Any) -> str:
+    """`conditional_escape` without its per-call overhead (a list page escapes a thousand
+    cells): safe strings as they are, anything else HTML-escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def cell_html(column: Column, obj: Any, value: Any) -> SafeString:
     """One `<td>` of a list's table: the value as `display` shows it, linked, listed or clamped
-    as the column's kind says; everything escaped."""
+    as the column's kind says; everything escaped. Built with plain string operations:
+    `format_html` per cell was a third of a list page's time."""
     classes = f"col-{column.key} kind-{column.kind}" + (" link-cell" if column.link else "")
     if column.link:
         url = column.url_of(obj)
-        shown = display(value, column.kind)
-        content = format_html('<a href="{}">{}</a>', url, shown) if url else shown
+        shown = _escaped(display(value, column.kind))
+        content = f'<a href="{_escaped(url)}">{shown}</a>' if url else shown
     elif column.kind == "list":
         items = list(value or ())
         content = format_html_join("", "<div>{}</div>", ((item,) for item in items)) or "—"
     elif column.kind == "longtext":
         title = "" if value is None else value
-        content = format_html(
-            '<div class="clamp" title="{}">{}</div>', title, display(value, column.kind)
+        content = (
+            f'<div class="clamp" title="{_escaped(title)}">'
+            f"{_escaped(display(value, column.kind))}</div>"
         )
     else:
-        content = display(value, column.kind)
-    return format_html('<td class="{}">{}</td>', classes, content)
+        content = _escaped(display(value, column.kind))
+    return SafeString(f'<td class="{_escaped(classes)}">{content}</td>')
 
 
 def ratio_sort(numerator: str, denominator: str) -> ExpressionWrapper:

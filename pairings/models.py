@@ -499,3 +499,31 @@ class Mentorship(models.Model):
     def responsible_body_ids(self) -> frozenset[int]:
         """Kept by the bodies of its mentor (ledger.permissions)."""
         return Member.body_ids(self.mentor_id)
+
+
+class ExchangeRollup(models.Model):
+    """Exchanges by month, kind, lead body and whether one of their pairings is a hospital's:
+    the summary's exchanges (by month and kind, hospital visits, new techniques) without
+    re-counting every exchange. Kept by database triggers (migration 0007_exchange_rollup_
+    triggers) in the transaction of every write; `rebuild_rollups` recounts it."""
+
+    month = models.DateField()
+    kind = models.CharField(max_length=20)
+    body_id = models.BigIntegerField()  # the lead body (no constraint: a key)
+    hospital = models.BooleanField()
+    exchanges = models.BigIntegerField(default=0)
+    new_techniques = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("exchange roll-up")
+        verbose_name_plural = _("exchange roll-ups")
+        default_permissions = ()
+        constraints = [
+            # The triggers' upsert target: one row per key.
+            models.UniqueConstraint(
+                fields=["month", "kind", "body_id", "hospital"], name="rollup_exchange_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.kind} · {self.body_id} · {self.hospital}"

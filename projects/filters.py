@@ -1,11 +1,15 @@
 """FilterSets of the money ledger's lists."""
 
+import datetime
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.filters import batch_filter, body_filter
+from aidledger.models import Body
 from evidence.filters import evidence_filter
 from ledger.filters import (
     LinkedFilter,
@@ -19,6 +23,7 @@ from projects import selectors
 from projects.models import (
     STAGES,
     Disbursement,
+    DisbursementRollup,
     Funding,
     FundingSource,
     Indicator,
@@ -139,6 +144,17 @@ class FundingFilter(ProjectScopedFilter):
         return queryset.filter(selectors.planned_by(value))
 
 
+PROJECT_SCOPE = ("project", "sector", "status", "body", "batch", "township")
+
+
+def first_of_month(day: datetime.date) -> bool:
+    return day.day == 1
+
+
+def last_of_month(day: datetime.date) -> bool:
+    return (day + datetime.timedelta(days=1)).day == 1
+
+
 class DisbursementFilter(ProjectScopedFilter):
     q = SearchFilter(
         placeholder=_("project, payee or voucher"),
@@ -164,6 +180,56 @@ class DisbursementFilter(ProjectScopedFilter):
             "batch",
             "township",
         ]
+
+    def rollup_totals(self) -> tuple[int, Decimal] | None:
+        """(count, sum) of the filtered payments from the roll-ups, or None when the filters
+        need the payments themselves (README "Roll-ups": which filters are fast).
+
+        - a source, sector, working group and batch at most, and dates (if any) that start
+          and end on whole months: the month roll-ups (a few rows per month);
+        - no dates, with a project or township: the filtered projects' roll-ups, or with a
+          source the filtered funding lines';
+        - free text, or a date inside a month: None (the list counts the payments).
+        """
+        cleaned = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+        # Free text, evidence and any filter not on the payment's date, source or project
+        # need the payments themselves.
+        if set(cleaned) - {"paid_from", "paid_to", "source", *PROJECT_SCOPE}:
+            return None
+        scope = {
+            self.LOOKUPS[name]: getattr(cleaned[name], "pk", cleaned[name])
+            for name in PROJECT_SCOPE
+            if name in cleaned
+        }
+        start, end = cleaned.get("paid_from"), cleaned.get("paid_to")
+        by_month = not set(cleaned) - {"paid_from", "paid_to", "source", "sector", "body", "batch"}
+        if start is None and end is None and not by_month:
+            if "source" in cleaned:
+                fundings = Funding.objects.filter(
+                    source=cleaned["source"], **{f"project__{k}": v for k, v in scope.items()}
+                )
+                return selectors.payments_totals(fundings=fundings)
+            return selectors.payments_totals(projects=Project.objects.filter(**scope))
+        whole_months = (start is None or first_of_month(start)) and (
+            end is None or last_of_month(end)
+        )
+        if not whole_months or not by_month:
+            return None
+        rollups = DisbursementRollup.objects.all()
+        if start is not None:
+            rollups = rollups.filter(month__gte=start)
+        if end is not None:
+            rollups = rollups.filter(month__lte=end)
+        if "source" in cleaned:
+            rollups = rollups.filter(source=cleaned["source"])
+        if "sector" in cleaned:
+            rollups = rollups.filter(sector=cleaned["sector"])
+        if "body" in cleaned:
+            rollups = rollups.filter(body_id=cleaned["body"].pk)
+        if "batch" in cleaned:
+            bodies = Body.objects.filter(batch=cleaned["batch"]).values("pk")
+            rollups = rollups.filter(body_id__in=bodies)
+        return selectors.paid_by_month(rollups)
 
 
 class IndicatorFilter(ProjectScopedFilter):

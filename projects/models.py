@@ -197,6 +197,9 @@ class Funding(models.Model):
             # A project's lines, and the planned total of a filtered project list from the
             # index alone (replaces the foreign key's own index).
             models.Index(fields=["project"], include=["amount"], name="funding_project_amount"),
+            # The summary asks whether any line is planned after its date (else the plans
+            # are the projects' roll-ups).
+            models.Index(fields=["approved_on"], name="funding_approved_on"),
         ]
 
     def __str__(self) -> str:
@@ -630,3 +633,94 @@ class Sale(models.Model):
         """Kept by its outlet's working group (ledger.permissions)."""
         outlet = permissions.related(self, "outlet")
         return permissions.ids(outlet.responsible_body_id) if outlet else frozenset()
+
+
+# Roll-ups -------------------------------------------------------------------------------------
+#
+# Sums the pages and the summary read instead of re-aggregating up to millions of records,
+# kept by database triggers in the same transaction as every write to the records (migration
+# 0005_rollups; why triggers: README "Roll-ups"). Never written by the code except
+# `projects.rollups.rebuild()`. The money columns are whole fen, as the records'.
+
+
+class FundingRollup(models.Model):
+    """What has been paid from one funding line: its payments and their sum."""
+
+    funding = models.OneToOneField(
+        Funding,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row with its line
+        primary_key=True,
+        db_constraint=False,  # kept by triggers; a constraint would order their writes
+        related_name="rollup",
+    )
+    payments = models.BigIntegerField(default=0)
+    disbursed = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("funding line roll-up")
+        verbose_name_plural = _("funding line roll-ups")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.funding_id}: {self.payments} · {yuan(self.disbursed)}"
+
+
+class ProjectRollup(models.Model):
+    """A project's money: its funding lines and their plans, its payments and their sum."""
+
+    project = models.OneToOneField(
+        Project,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="rollup",
+    )
+    lines = models.BigIntegerField(default=0)
+    planned = MoneyField(default=Decimal("0.00"))
+    payments = models.BigIntegerField(default=0)
+    disbursed = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("project roll-up")
+        verbose_name_plural = _("project roll-ups")
+        default_permissions = ()
+        indexes = [
+            # The summary's largest plans (the projects list sorted by planned money).
+            models.Index(fields=["-planned", "-project"], name="rollup_project_planned"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {yuan(self.planned)} · {yuan(self.disbursed)}"
+
+
+class DisbursementRollup(models.Model):
+    """Payments by month, funding source, project sector and project working group: the
+    summary's money paid (by source, by sector, by month) and the disbursements list's totals
+    over whole months."""
+
+    month = models.DateField()
+    source = models.CharField(max_length=20)
+    sector = models.CharField(max_length=20)
+    body_id = models.BigIntegerField()  # the project's responsible body (no constraint: a key)
+    payments = models.BigIntegerField(default=0)
+    amount = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("disbursement roll-up")
+        verbose_name_plural = _("disbursement roll-ups")
+        default_permissions = ()
+        constraints = [
+            # The triggers' upsert target: one row per key.
+            models.UniqueConstraint(
+                fields=["month", "source", "sector", "body_id"], name="rollup_disbursement_key"
+            ),
+        ]
+        indexes = [
+            # The disbursements list's totals of one sector (from the index alone).
+            models.Index(
+                fields=["sector"], include=["payments", "amount"], name="rollup_disbursement_sector"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.source} · {self.sector} · {self.body_id}"

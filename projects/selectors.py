@@ -1,9 +1,11 @@
 """Queries the money ledger's pages, exports and admin share.
 
-Sums per row come from correlated subqueries (`Sum` grouped inside a `Subquery`), never from
-joins: joining both fundings and disbursements to a project would multiply rows and inflate
-both sums. All sums are over MoneyField columns, so they are integer fen in the database and
-exact Decimal yuan here.
+A project's and a funding line's money today is read from their roll-ups (`ProjectRollup`,
+`FundingRollup`: one row each, kept by triggers), so a page's sums never re-add the payments.
+Money as of a past date comes from correlated subqueries (`Sum` grouped inside a `Subquery`),
+never from joins: joining both fundings and disbursements to a project would multiply rows and
+inflate both sums. All sums are over MoneyField columns, so they are integer fen in the
+database and exact Decimal yuan here.
 """
 
 import datetime
@@ -30,7 +32,9 @@ from ledger.numbers import percent
 from projects.models import (
     STAGES,
     Disbursement,
+    DisbursementRollup,
     Funding,
+    FundingRollup,
     FundingSource,
     Indicator,
     InvestmentLead,
@@ -62,13 +66,14 @@ def disbursed_total(*, funding_id: int, exclude: Iterable[int] = ()) -> Decimal:
 def disbursed_totals(
     *, funding_ids: Iterable[int], exclude: Iterable[int] = (), chunk: int = 5000
 ) -> dict[int, Decimal]:
-    """`disbursed_total()` of many funding lines at once: one grouped query for the lines'
-    totals (per `chunk` lines), and as many for the stored amounts of `exclude` taken off."""
+    """`disbursed_total()` of many funding lines at once: the lines' roll-ups (one query per
+    `chunk` lines), and one grouped query for the stored amounts of `exclude` taken off.
+    Exact inside the transaction that locked the lines: the roll-up moves with every write."""
     ids = sorted(set(funding_ids))
     totals = dict.fromkeys(ids, Decimal("0.00"))
     for start in range(0, len(ids), chunk):
-        rows = Disbursement.objects.filter(funding_id__in=ids[start : start + chunk])
-        for funding_id, total in _by_line(rows):
+        rollups = FundingRollup.objects.filter(funding_id__in=ids[start : start + chunk])
+        for funding_id, total in rollups.values_list("funding_id", "disbursed"):
             totals[funding_id] += total
     excluded = sorted(set(exclude))
     for start in range(0, len(excluded), chunk):
@@ -112,15 +117,16 @@ def reached_by(stage: str, date: datetime.date) -> Q:
 def with_money(
     projects: QuerySet[Project], *, as_of: datetime.date | None = None
 ) -> QuerySet[Project]:
-    """Projects annotated with `planned`, `disbursed` and `remaining` (Decimal yuan); with
-    `as_of`, only the money planned and paid by that date."""
-    fundings = Funding.objects.filter(project=OuterRef("pk"))
-    disbursements = Disbursement.objects.filter(project=OuterRef("pk"))
-    if as_of is not None:
-        fundings, disbursements = (
-            fundings.filter(planned_by(as_of)),
-            disbursements.filter(paid_by(as_of)),
+    """Projects annotated with `planned`, `disbursed` and `remaining` (Decimal yuan): today's
+    from the project's roll-up; with `as_of`, only the money planned and paid by that date."""
+    if as_of is None:
+        return projects.annotate(
+            planned=money_or_zero(F("rollup__planned")),
+            disbursed=money_or_zero(F("rollup__disbursed")),
+            remaining=money_difference("planned", "disbursed"),
         )
+    fundings = Funding.objects.filter(planned_by(as_of), project=OuterRef("pk"))
+    disbursements = Disbursement.objects.filter(paid_by(as_of), project=OuterRef("pk"))
     return projects.annotate(
         planned=_sum_of(fundings, group_by="project"),
         disbursed=_sum_of(disbursements, group_by="project"),
@@ -128,13 +134,34 @@ def with_money(
     )
 
 
-def project_totals(projects: QuerySet[Project]) -> tuple[Decimal, Decimal]:
-    """(planned, disbursed) over `projects`: the money of all their funding lines and
-    disbursements, in two queries whatever their number."""
-    keys = projects.order_by().values("pk")
-    planned = Funding.objects.filter(project__in=keys).aggregate(total=money_sum("amount"))
-    disbursed = Disbursement.objects.filter(project__in=keys).aggregate(total=money_sum("amount"))
-    return planned["total"], disbursed["total"]
+def project_totals(projects: QuerySet[Project]) -> tuple[int, Decimal, Decimal]:
+    """(count, planned, disbursed) over `projects`, from their roll-ups: one query, whatever
+    the filter (it selects projects; their money is one row each)."""
+    figures = projects.order_by().aggregate(
+        rows=Count("*"),
+        planned_total=money_sum("rollup__planned"),
+        disbursed_total=money_sum("rollup__disbursed"),
+    )
+    return figures["rows"], figures["planned_total"], figures["disbursed_total"]
+
+
+def payments_totals(
+    *, projects: QuerySet[Project] | None = None, fundings: QuerySet[Funding] | None = None
+) -> tuple[int, Decimal]:
+    """(count, sum) of the payments of `projects` or of `fundings`, from their roll-ups."""
+    rows = fundings if fundings is not None else projects
+    if rows is None:
+        rows = Project.objects.all()
+    figures = rows.order_by().aggregate(
+        n=Sum("rollup__payments"), total=money_sum("rollup__disbursed")
+    )
+    return figures["n"] or 0, figures["total"]
+
+
+def paid_by_month(rollups: QuerySet[DisbursementRollup]) -> tuple[int, Decimal]:
+    """(count, sum) of the payments the month roll-ups `rollups` hold."""
+    figures = rollups.order_by().aggregate(n=Sum("payments"), total=money_sum("amount"))
+    return figures["n"] or 0, figures["total"]
 
 
 def project_list() -> QuerySet[Project]:
@@ -144,7 +171,7 @@ def project_list() -> QuerySet[Project]:
 def funding_list() -> QuerySet[Funding]:
     """Funding lines with their project, and `disbursed`/`remaining` per line."""
     return Funding.objects.select_related("project__responsible_body__batch").annotate(
-        disbursed=_sum_of(Disbursement.objects.filter(funding=OuterRef("pk")), group_by="funding"),
+        disbursed=money_or_zero(F("rollup__disbursed")),
         remaining=money_difference("amount", "disbursed"),
     )
 

@@ -45,6 +45,7 @@ from pairings.models import (
     Exchange,
     ExchangeKind,
     ExchangePairing,
+    ExchangeRollup,
     Mentorship,
     Pairing,
     PairingStatus,
@@ -54,7 +55,9 @@ from pairings.models import (
 )
 from projects.models import (
     Disbursement,
+    DisbursementRollup,
     Funding,
+    FundingRollup,
     FundingSource,
     Indicator,
     Industry,
@@ -62,6 +65,7 @@ from projects.models import (
     Outlet,
     Product,
     Project,
+    ProjectRollup,
     ProjectStatus,
     Sale,
     Sector,
@@ -101,6 +105,7 @@ MODELS: list[type[models.Model]] = [
     Outlet,
     Sale,
 ]
+ROLLUP_MODELS = [FundingRollup, ProjectRollup, DisbursementRollup, ExchangeRollup]
 
 # Name pools ----------------------------------------------------------------------------------
 
@@ -1090,6 +1095,7 @@ def generate(
                 cursor.execute(statement)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in MODELS:
+            # The roll-ups too: their triggers filled them with the records.
+            for model in [*MODELS, *ROLLUP_MODELS]:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return counts

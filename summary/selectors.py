@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
@@ -37,6 +37,7 @@ from pairings.models import (
     Exchange,
     ExchangeKind,
     ExchangePairing,
+    ExchangeRollup,
     Mentorship,
     Pairing,
     UnitKind,
@@ -45,12 +46,14 @@ from projects import selectors as project_selectors
 from projects.models import (
     STAGES,
     Disbursement,
+    DisbursementRollup,
     Funding,
     FundingSource,
     Indicator,
     InvestmentLead,
     Product,
     Project,
+    ProjectRollup,
     ProjectStatus,
     Sale,
     Sector,
@@ -75,16 +78,6 @@ STAGE_KEYS = {
     "signed_on": "signed",
     "registered_on": "registered",
 }
-
-
-class Month(TruncMonth):
-    """The first day of a date's month. On PostgreSQL without the cast to `timestamptz` that
-    DATE_TRUNC would make of a date: a time-zone conversion per row, a third of the time of
-    grouping 200,000 disbursements by month."""
-
-    def as_postgresql(self, compiler, connection):
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', {sql}::timestamp)::date", params
 
 
 @dataclass(frozen=True)
@@ -297,43 +290,59 @@ def _pairings(as_of: datetime.date, batch: Batch | None, body: Body | None) -> P
 
 
 def _exchanges(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Exchanges:
-    exchanges = _scoped(
-        Exchange.objects.filter(date__lte=as_of),
+    """The months before the date's month from the exchanges' roll-up (one row per month,
+    kind, lead body and hospital flag); the date's own month, cut at the date, from its
+    exchanges. Two queries."""
+    month = as_of.replace(day=1)
+    whole = ExchangeRollup.objects.filter(month__lt=month, exchanges__gt=0)
+    if batch is not None:
+        whole = whole.filter(body_id__in=Body.objects.filter(batch=batch).values("pk"))
+    if body is not None:
+        whole = whole.filter(body_id=body.pk)
+    partial = _scoped(
+        Exchange.objects.filter(date__gte=month, date__lte=as_of),
         batch,
         body,
         batch_path="lead_body__batch",
         body_path="lead_body",
     )
-    # A non-correlated IN: PostgreSQL hashes the hospital pairings' exchanges once, where an
-    # EXISTS per exchange ran a nested loop over every row (1.3 s of 200,000 exchanges).
+    # An exchange under a hospital's pairing: a non-correlated IN, hashed once.
     under_hospital = Q(
         pk__in=ExchangePairing.objects.filter(pairing__category=UnitKind.HOSPITAL).values(
             "exchange"
         )
     )
-    # One pass: per (month, kind), the count for the chart, the hospital visits and the new
-    # techniques; the totals and the counts by kind are their sums.
-    rows = list(
-        exchanges.order_by()
-        .annotate(month=Month("date"))
+    rows = [
+        (row["month"], row["kind"], row["count"], row["visits"], row["techniques"])
+        for row in whole.order_by()
         .values("month", "kind")
         .annotate(
-            count=Count("pk"),
-            hospital_visits=Count("pk", filter=Q(under_hospital, kind=ExchangeKind.VISIT)),
-            new_techniques=Coalesce(Sum("new_techniques"), 0),
+            count=Sum("exchanges"),
+            visits=Coalesce(Sum("exchanges", filter=Q(hospital=True, kind=ExchangeKind.VISIT)), 0),
+            techniques=Sum("new_techniques"),
         )
-        .order_by("month", "kind")
-    )
-    by_month = [(row["month"], row["kind"], row["count"]) for row in rows]
+    ]
+    rows += [
+        (month, row["kind"], row["count"], row["visits"], row["techniques"])
+        for row in partial.order_by()
+        .values("kind")
+        .annotate(
+            count=Count("pk"),
+            visits=Count("pk", filter=Q(under_hospital, kind=ExchangeKind.VISIT)),
+            techniques=Coalesce(Sum("new_techniques"), 0),
+        )
+    ]
+    rows.sort(key=lambda row: (row[0], row[1]))
+    by_month = [(row[0], row[1], row[2]) for row in rows]
     kinds: dict[str, int] = {}
     for row in rows:
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["count"]
+        kinds[row[1]] = kinds.get(row[1], 0) + row[2]
     by_kind = [Figure(kind.value, kind.label, kinds.get(kind.value, 0)) for kind in ExchangeKind]
     return Exchanges(
         sum(kinds.values()),
         by_kind,
-        sum(row["hospital_visits"] for row in rows),
-        sum(row["new_techniques"] for row in rows),
+        sum(row[3] for row in rows),
+        sum(row[4] for row in rows),
         by_month,
     )
 
@@ -386,28 +395,10 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
     fundings = _scoped(
         Funding.objects.filter(project_selectors.planned_by(as_of)), batch, body, **scope
     )
-    paid = _scoped(
-        Disbursement.objects.filter(project_selectors.paid_by(as_of)), batch, body, **scope
-    )
     planned_rows = list(
         fundings.order_by().values("source", "project__sector").annotate(total=money_sum("amount"))
     )
-    # A disbursement's source is its funding line's.
-    paid_rows = list(
-        paid.order_by()
-        .values("funding__source", "project__sector")
-        .annotate(total=money_sum("amount"))
-    )
-    # Apart: grouped with the joins above, PostgreSQL gave up its parallel plan and took
-    # longer than the two queries together.
-    by_month = [
-        (row["month"], row["total"])
-        for row in paid.order_by()
-        .annotate(month=Month("paid_on"))
-        .values("month")
-        .annotate(total=money_sum("amount"))
-        .order_by("month")
-    ]
+    paid_rows, by_month = _paid(as_of, batch, body)
     planned_by: dict[tuple[str, str], Decimal] = {}
     for row in planned_rows:
         planned_by[("source", row["source"])] = (
@@ -418,11 +409,11 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         )
     paid_by: dict[tuple[str, str], Decimal] = {}
     for row in paid_rows:
-        paid_by[("source", row["funding__source"])] = (
-            paid_by.get(("source", row["funding__source"]), ZERO) + row["total"]
+        paid_by[("source", row["source"])] = (
+            paid_by.get(("source", row["source"]), ZERO) + row["total"]
         )
-        paid_by[("sector", row["project__sector"])] = (
-            paid_by.get(("sector", row["project__sector"]), ZERO) + row["total"]
+        paid_by[("sector", row["sector"])] = (
+            paid_by.get(("sector", row["sector"]), ZERO) + row["total"]
         )
 
     def lines(group: str, choices) -> list[Money]:
@@ -445,13 +436,35 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
     # The largest plans from one GROUP BY over the funding lines (no join unless scoped), in
     # the order of the projects list sorted by planned money (ties: the newest first); then
     # the money of just those few, through the lists' own per-project sums.
-    largest = list(
-        fundings.order_by()
-        .values("project")
-        .annotate(total=money_sum("amount"))
-        .order_by("-total", "-project")
-        .values_list("project", flat=True)[:TOP_PROJECTS]
+    # When no line is planned after the date (the summary as of today), every project's plan
+    # is its roll-up's: the largest and their number come from one row per project.
+    later = Funding.objects.filter(
+        Q(approved_on__gt=as_of) | Q(approved_on__isnull=True, year__gt=as_of.year)
     )
+    if not later.exists():
+        planned = _scoped(
+            ProjectRollup.objects.filter(lines__gt=0),
+            batch,
+            body,
+            batch_path="project__responsible_body__batch",
+            body_path="project__responsible_body",
+        )
+        largest = list(
+            planned.order_by("-planned", "-project").values_list("project", flat=True)[
+                :TOP_PROJECTS
+            ]
+        )
+        projects_planned = planned.count()
+    else:
+        largest = list(
+            fundings.order_by()
+            .values("project")
+            .annotate(total=money_sum("amount"))
+            .order_by("-total", "-project")
+            .values_list("project", flat=True)[:TOP_PROJECTS]
+        )
+        # Every funding line is positive: a project with a line has money planned.
+        projects_planned = fundings.order_by().values("project").distinct().count()
     projects = project_selectors.with_money(
         Project.objects.filter(pk__in=largest), as_of=as_of
     ).only("pk", "code", "name", "sector")
@@ -460,8 +473,6 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         ProjectMoney(p.pk, p.code, p.name, p.sector, p.planned, p.disbursed)
         for p in (by_pk[pk] for pk in largest)
     ]
-    # Every funding line is positive: a project with a line has money planned.
-    projects_planned = fundings.order_by().values("project").distinct().count()
     return Funds(
         total,
         lines("source", FundingSource),
@@ -470,6 +481,48 @@ def _funds(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Fund
         projects_planned,
         by_month,
     )
+
+
+def _paid(
+    as_of: datetime.date, batch: Batch | None, body: Body | None
+) -> tuple[list[dict], list[tuple[datetime.date, Decimal]]]:
+    """Money paid by `as_of`: rows of (source, sector, total), and (month, total) by month.
+
+    The months before the date's month from the month roll-ups (one row per month, source,
+    sector and working group, whatever the number of payments); the date's own month, cut at
+    the date, from its payments. Two queries.
+    """
+    month = as_of.replace(day=1)
+    whole = DisbursementRollup.objects.filter(month__lt=month, payments__gt=0)
+    partial = Disbursement.objects.filter(paid_on__gte=month, paid_on__lte=as_of)
+    if batch is not None:
+        whole = whole.filter(body_id__in=Body.objects.filter(batch=batch).values("pk"))
+        partial = partial.filter(project__responsible_body__batch=batch)
+    if body is not None:
+        whole = whole.filter(body_id=body.pk)
+        partial = partial.filter(project__responsible_body=body)
+    rows: dict[tuple[str, str], Decimal] = {}
+    months: dict[datetime.date, Decimal] = {}
+    for row in (
+        whole.order_by()
+        .values("month", "source", "sector")
+        .annotate(total=money_sum("amount"))
+        .values_list("month", "source", "sector", "total")
+    ):
+        paid_in, source, sector, total = row
+        rows[(source, sector)] = rows.get((source, sector), ZERO) + total
+        months[paid_in] = months.get(paid_in, ZERO) + total
+    # A payment's source is its funding line's; its sector and group its project's.
+    for source, sector, total in (
+        partial.order_by()
+        .values("funding__source", "project__sector")
+        .annotate(total=money_sum("amount"))
+        .values_list("funding__source", "project__sector", "total")
+    ):
+        rows[(source, sector)] = rows.get((source, sector), ZERO) + total
+        months[month] = months.get(month, ZERO) + total
+    paid_rows = [{"source": k[0], "sector": k[1], "total": v} for k, v in rows.items()]
+    return paid_rows, sorted(months.items())
 
 
 def _indicators(as_of: datetime.date, batch: Batch | None, body: Body | None) -> Indicators:

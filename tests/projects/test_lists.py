@@ -206,6 +206,86 @@ def test_disbursements_by_date_range_and_project(client_logged_in, ledger):
     assert totals(response) == {"disbursed": Decimal("7500000.01")}
 
 
+def exact_disbursements(**lookups) -> tuple[int, Decimal]:
+    rows = Disbursement.objects.filter(**lookups)
+    return rows.count(), rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    ("params", "lookups", "from_rollups"),
+    [
+        ({}, {}, True),
+        ({"sector": "education"}, {"project__sector": "education"}, True),
+        ({"source": "district"}, {"funding__source": "district"}, True),
+        (
+            {"source": "municipal", "sector": "agriculture"},
+            {"funding__source": "municipal", "project__sector": "agriculture"},
+            True,
+        ),
+        (
+            {"paid_from": "2024-01-01", "paid_to": "2024-05-31"},
+            {"paid_on__range": (D(2024, 1, 1), D(2024, 5, 31))},
+            True,
+        ),
+        (
+            {"paid_to": "2023-12-31", "sector": "agriculture"},
+            {"paid_on__year": 2023, "project__sector": "agriculture"},
+            True,
+        ),
+        # A date inside a month, free text, a township with dates: the payments themselves.
+        ({"paid_from": "2024-01-21"}, {"paid_on__gte": D(2024, 1, 21)}, False),
+        ({"paid_to": "2024-06-18"}, {"paid_on__lte": D(2024, 6, 18)}, False),
+        ({"q": "平昌中学"}, {"payee": "平昌中学"}, False),
+        # Evidence is not in the roll-ups: payments without files are counted one by one.
+        ({"evidence": "none"}, {}, False),
+        ({"evidence": "none", "source": "district"}, {"funding__source": "district"}, False),
+    ],
+)
+def test_disbursement_totals_from_rollups_or_the_payments_give_the_same_figures(
+    client_logged_in, ledger, params, lookups, from_rollups
+):
+    response = client_logged_in.get("/projects/disbursements/", params)
+    count, total = exact_disbursements(**lookups)
+    assert count > 0
+    assert response.context["page"].count == count
+    assert totals(response) == {"disbursed": total}
+    filterset = response.context["filterset"]
+    assert (filterset.rollup_totals() is not None) == from_rollups
+
+
+@pytest.mark.parametrize(
+    ("params", "lookups"),
+    [
+        ({"body": "social"}, {"project__responsible_body__name": "社会事业组"}),
+        ({"batch": "batch"}, {"project__responsible_body__batch__name": "第二批"}),
+        ({"township": "township"}, {"project__township__name": "板庙镇"}),
+        ({"project": "tea"}, {"project__code": "NY-02"}),
+    ],
+)
+def test_disbursement_totals_by_group_batch_township_and_project(
+    client_logged_in, ledger, params, lookups
+):
+    ((name, key),) = params.items()
+    for query in ({name: ledger[key].pk}, {name: ledger[key].pk, "source": "municipal"}):
+        response = client_logged_in.get("/projects/disbursements/", query)
+        extra = {"funding__source": "municipal"} if "source" in query else {}
+        count, total = exact_disbursements(**lookups, **extra)
+        assert (response.context["page"].count, totals(response)) == (
+            count,
+            {"disbursed": total},
+        ), query
+
+
+def test_disbursement_totals_of_a_body_and_whole_months_come_from_the_month_rollups(
+    client_logged_in, ledger
+):
+    query = {"body": ledger["industry"].pk, "paid_from": "2024-01-01", "paid_to": "2024-12-31"}
+    response = client_logged_in.get("/projects/disbursements/", query)
+    assert response.context["filterset"].rollup_totals() == (3, Decimal("4500000.11"))
+    assert response.context["page"].count == 3
+    assert totals(response) == {"disbursed": Decimal("4500000.11")}
+
+
 def test_malformed_date_filter_shows_an_error_and_no_totals(client_logged_in, ledger):
     response = client_logged_in.get("/projects/disbursements/", {"paid_from": "2024-13-45"})
     assert rows(response) == []

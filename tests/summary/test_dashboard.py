@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from ledger.exports import XLSX_CONTENT_TYPE
+from sampledata.synthetic import generate
 from summary import dashboard
 from summary import selectors as summary_module
 from summary.selectors import ledger_summary
@@ -148,6 +149,23 @@ def test_every_link_lands_on_a_list_whose_rows_give_the_figure(client_logged_in,
         found = read_list(client_logged_in, url, what)
         if found != figure:
             wrong.append((name, figure, found, url))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "as_of", [AS_OF, datetime.date(2024, 1, 31), timezone.localdate()], ids=str
+)
+def test_links_match_on_a_larger_ledger_too(client_logged_in, ledger, as_of):
+    """A generated programme beside the small ledger (the roll-ups then hold thousands of
+    rows, and whole months come from them): each figure still equals its list's."""
+    generate(programmes=1, years=2, seed=5, size=0.05)
+    summary = ledger_summary(as_of=as_of)
+    assert summary.exchanges.total > 100
+    wrong = [
+        (name, figure, found, url)
+        for name, figure, url, what in figure_links(summary)
+        if (found := read_list(client_logged_in, url, what)) != figure
+    ]
     assert wrong == []
 
 
