@@ -14,11 +14,12 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import _get_foreign_key
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ledger import permissions
+from ledger import locks, permissions
 from ledger.history import VERSION_FIELD, VersionedFormMixin
 from ledger.imports.views import ImportAdminMixin
 
@@ -49,6 +50,19 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
     """Django's "delete selected" action, refused as a whole when the user may not change
     every selected record (an editor ticking another group's rows deletes nothing)."""
     refused = [obj for obj in queryset if not permissions.can_change(request.user, obj)]
+    if not refused:
+        checks = locks.session()
+        locked = next(
+            (message for obj in queryset if (message := checks.refusal(obj, deleting=True))),
+            None,
+        )
+        if locked:
+            modeladmin.message_user(
+                request,
+                gettext("Nothing was deleted: %(reason)s") % {"reason": locked},
+                messages.ERROR,
+            )
+            return None
     if refused:
         modeladmin.message_user(
             request,
@@ -69,9 +83,53 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
     return delete_selected(modeladmin, request, queryset)
 
 
+def lock_checked(form: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """`form` refusing a save of a record dated in a locked (approved) period: the change is
+    checked against the record as it was loaded (ledger.locks)."""
+
+    class LockCheckedForm(form):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._stored = locks.values(self.instance) if self.instance.pk else None
+
+        def _post_clean(self) -> None:
+            super()._post_clean()
+            if self.errors:
+                return
+            message = locks.refusal(self.instance, before=self._stored)
+            if message:
+                self.add_error(None, message)
+
+    LockCheckedForm.__name__ = form.__name__
+    return LockCheckedForm
+
+
+def lock_checked_formset(formset: type) -> type:
+    """An inline formset whose forms are lock-checked and whose deleted rows are too."""
+
+    class LockCheckedFormSet(formset):
+        form = lock_checked(formset.form)
+
+        def clean(self) -> None:
+            super().clean()
+            checks = locks.session()
+            for form in self.deleted_forms:
+                if form.instance.pk:
+                    message = checks.refusal(form.instance, deleting=True)
+                    if message:
+                        raise forms.ValidationError(message)
+
+    LockCheckedFormSet.__name__ = formset.__name__
+    return LockCheckedFormSet
+
+
 class RoleInlineMixin:
     """An inline on a parent record is editable exactly when the parent is: read-only rows on
-    another group's project, no rows at all for an account without a role."""
+    another group's project, no rows at all for an account without a role. Its rows are
+    checked against the locks on the ledger's past (approved periods)."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        return lock_checked_formset(super().get_formset(request, obj, **kwargs))
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return permissions.can_read(request.user)
@@ -181,6 +239,26 @@ class RolePermissionsMixin:
         return RoleCheckedForm
 
 
+class LockedPeriodAdminMixin:
+    """The locks on the ledger's past (ledger.locks: approved reporting periods) in the admin:
+    a form (add or change) dated in a locked period is refused with the period named, and so
+    is deleting such a record (its delete page sends back to it with the reason). Inline rows
+    are checked through RoleInlineMixin, "delete selected" in delete_selected_if_changeable;
+    the model layer and the database refuse whatever else reaches them."""
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        return lock_checked(super().get_form(request, obj, change, **kwargs))
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        message = locks.refusal(obj, deleting=True) if obj is not None else None
+        if message:
+            self.message_user(request, message, messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+
 class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
     """Change history and lost-update protection for every ledger admin.
 
@@ -254,6 +332,7 @@ class ExtraInlinesMixin:
 
 class LedgerAdmin(
     ImportAdminMixin,
+    LockedPeriodAdminMixin,
     RolePermissionsMixin,
     ExtraInlinesMixin,
     ChangeHistoryAdminMixin,

@@ -205,3 +205,28 @@ def require_change(user: User, obj: models.Model) -> None:
     """Raise PermissionDenied (a 403 page) unless the user may change obj."""
     if not can_change(user, obj):
         raise PermissionDenied
+
+
+# Reporting periods ------------------------------------------------------------------------
+#
+# Submitting a period to the province, approving it (which locks it) and returning it are the
+# command post's or a ledger admin's matter; an editor's role never gives them. Reopening an
+# approved period is a ledger admin's alone.
+
+
+def in_coordinating_body(user: User) -> bool:
+    """Holds a role in a coordinating body (the command post): the body model's
+    `coordinating_of_account(user)`."""
+    if not can_read(user):
+        return False
+    return body_model().coordinating_of_account(user).exists()
+
+
+def can_review_periods(user: User) -> bool:
+    """May submit, approve and return reporting periods."""
+    return is_ledger_admin(user) or in_coordinating_body(user)
+
+
+def can_reopen_periods(user: User) -> bool:
+    """May reopen an approved period (with a written reason)."""
+    return is_ledger_admin(user)
