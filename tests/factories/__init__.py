@@ -3,5 +3,6 @@
 from tests.factories.evidence import *  # noqa: F403
 from tests.factories.example_ledger import *  # noqa: F403
 from tests.factories.pairings import *  # noqa: F403
+from tests.factories.periods import *  # noqa: F403
 from tests.factories.projects import *  # noqa: F403
 from tests.factories.team import *  # noqa: F403

@@ -173,6 +173,11 @@ RULES: dict[str, Rule] = {
     "evidence-thumbnail": page("evidence.evidence"),
     "evidence-delete": Rule((LOGIN, 403, 403, 200, 403, 200), obj="evidence.evidence"),
     "evidence-upload": Rule((LOGIN, 403, 403, 200, 403, 200), obj="projects.project"),
+    # Reporting periods: every reader reads them; submitting, approving and returning are the
+    # command post's or a ledger admin's, reopening a ledger admin's (the confirmation page).
+    "periods": PAGE,
+    "period-detail": Rule(PAGE.expect, path="/periods/2024-09/"),
+    "period-transition": Rule((LOGIN, 403, 403, 403, 403, 200), path="/periods/2024-09/submit/"),
     "admin:index": admin(200, 200, 200),
     "admin:login": Rule((200, 200, 200, REDIRECT, REDIRECT, REDIRECT)),
     # POST only; Django's admin sends an account it keeps out from its logout to its index.
