@@ -20,7 +20,7 @@ from periods.models import Kind, Period, parse_code
 Action = services.Action
 
 
-def _programme(request: HttpRequest) -> Programme:
+def _programme(request: HttpRequest, *, required: bool = True) -> Programme | None:
     """?programme=<id>, or the first programme (one in most deployments)."""
     value = request.GET.get("programme", "")
     if value:
@@ -28,7 +28,7 @@ def _programme(request: HttpRequest) -> Programme:
             raise Http404
         return get_object_or_404(Programme, pk=int(value))
     programme = Programme.objects.order_by("pk").first()
-    if programme is None:
+    if programme is None and required:
         raise Http404
     return programme
 
@@ -47,7 +47,9 @@ def _period(request: HttpRequest, code: str) -> tuple[Programme, Period]:
 
 
 def period_list(request: HttpRequest) -> HttpResponse:
-    programme = _programme(request)
+    programme = _programme(request, required=False)
+    if programme is None:  # a new deployment: the programme is set up in the admin first
+        return render(request, "periods/period_list.html", {"programme": None})
     today = timezone.localdate()
     stored = list(selectors.periods(programme)[:200])
     named = {(period.kind, period.first_day) for period in stored}
