@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aidledger.models import Programme
 from ledger import permissions
@@ -31,7 +31,10 @@ NEEDS_REASON = {Action.RETURN, Action.REOPEN}
 # The periods a quarter or year is made of: approved first, so a quarter's figures are its
 # months' figures as reported.
 PARTS = {Kind.QUARTER: Kind.MONTH, Kind.YEAR: Kind.QUARTER}
-PART_LABELS = {Kind.QUARTER: _lazy("monthly reports"), Kind.YEAR: _lazy("quarterly reports")}
+PART_LABELS = {
+    Kind.QUARTER: gettext_lazy("monthly reports"),
+    Kind.YEAR: gettext_lazy("quarterly reports"),
+}
 
 
 class TransitionRefused(ValidationError):
