@@ -208,6 +208,14 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.period} · {self.approved_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def approver_name(self) -> str:
+        """Who approved, as pages name people; "—" when no one was recorded (the demo's, or
+        an operator's `ledger_period approve` without --user)."""
+        if self.approved_by is None:
+            return "—"
+        return self.approved_by.get_full_name() or self.approved_by.get_username()
+
 
 class ReminderLog(models.Model):
     """A day's reminder to one working group, so `ledger_reminders` sends it once a day."""

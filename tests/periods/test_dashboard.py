@@ -89,3 +89,13 @@ def test_the_demo_has_months_to_september_approved_and_october_open(db):
     counts = (Period.objects.count(), Transition.objects.count(), Snapshot.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert (Period.objects.count(), Transition.objects.count(), Snapshot.objects.count()) == counts
+
+
+def test_an_approval_that_names_no_one_shows_on_the_pages(client, viewer, programme):
+    """The demo's approvals (and an operator's without --user) record no approver."""
+    period = services.period_for("2024-09", programme=programme)
+    services.transition(services.transition(period, "submit", user=None), "approve", user=None)
+    client.force_login(viewer)
+    snapshot = Snapshot.objects.get()
+    assert client.get(f"/?reported={snapshot.pk}").status_code == 200
+    assert client.get("/periods/2024-09/").status_code == 200
