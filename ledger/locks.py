@@ -29,6 +29,18 @@ _checked_already: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+class Refusal(str):
+    """A refusal's message, knowing the field (attname) whose date is locked, so an import
+    names the column."""
+
+    field: str = ""
+
+    def __new__(cls, message: str, *, field: str = "") -> Refusal:
+        refusal = super().__new__(cls, message)
+        refusal.field = field
+        return refusal
+
+
 class RecordLocked(ValidationError):
     """A write refused because the record's date lies in a locked (approved) period."""
 

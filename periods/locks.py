@@ -156,9 +156,9 @@ def stored(obj: models.Model) -> dict[str, Any] | None:
     )
 
 
-def message(obj: models.Model, name: str, day: datetime.date, period: Period) -> str:
+def message(obj: models.Model, name: str, day: datetime.date, period: Period) -> locks.Refusal:
     label = obj._meta.get_field(name.removesuffix("_id")).verbose_name
-    return gettext(
+    text = gettext(
         "The reporting period %(period)s is locked: a %(record)s whose %(field)s is %(day)s "
         "cannot be added, changed or deleted. A ledger administrator may reopen the period "
         "with a reason."
@@ -168,6 +168,7 @@ def message(obj: models.Model, name: str, day: datetime.date, period: Period) ->
         "field": label,
         "day": day.isoformat(),
     }
+    return locks.Refusal(text, field=name)
 
 
 def refuse_locked_save(sender, instance: models.Model, raw: bool = False, **kwargs) -> None:

@@ -357,7 +357,8 @@ def plan_row(
     # A row dated in a locked (approved) period refuses the whole file, the row named.
     locked = ctx.locks.refusal(obj, before=before)
     if locked:
-        result.errors.append(RowError(number, "—", locked))
+        column = spec.column_of(getattr(locked, "field", "")) or "—"
+        result.errors.append(RowError(number, column, str(locked)))
         return None
     return Planned(row=number, status="updated" if obj.pk else "new", obj=obj, m2m=m2m)
 

@@ -302,7 +302,7 @@ def test_an_import_with_one_row_in_a_locked_period_is_refused_whole(group_a, sep
         ["NY-2023-01", funding.get_source_display(), str(funding.year), "2024-10-9", "1.00", "丙"],
     ]
     result = run_import(specs()["disbursements"], csv_bytes(HEADER, rows))
-    assert [error.row for error in result.errors] == [3]
+    assert [(error.row, error.column) for error in result.errors] == [(3, "拨付日期")]
     assert_names_the_period(result.errors[0].message)
     assert not Disbursement.objects.exists()
 
