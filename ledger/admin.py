@@ -83,41 +83,43 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
     return delete_selected(modeladmin, request, queryset)
 
 
-def lock_checked(form: type[forms.ModelForm]) -> type[forms.ModelForm]:
-    """`form` refusing a save of a record dated in a locked (approved) period: the change is
-    checked against the record as it was loaded (ledger.locks)."""
+class LockCheckedFormMixin:
+    """A model form refusing a save of a record dated in a locked (approved) period: the
+    change is checked against the record as it was loaded (ledger.locks). Mixed into the
+    admin's form where its other mixins are (one subclass: each builds the fields again)."""
 
-    class LockCheckedForm(form):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._stored = locks.values(self.instance) if self.instance.pk else None
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored = locks.values(self.instance) if self.instance.pk else None
 
-        def _post_clean(self) -> None:
-            super()._post_clean()
-            if self.errors:
-                return
-            message = locks.refusal(self.instance, before=self._stored)
-            if message:
-                self.add_error(None, message)
-
-    LockCheckedForm.__name__ = form.__name__
-    return LockCheckedForm
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        message = locks.refusal(self.instance, before=self._stored)
+        if message:
+            self.add_error(None, message)
 
 
 def lock_checked_formset(formset: type) -> type:
-    """An inline formset whose forms are lock-checked and whose deleted rows are too."""
+    """An inline formset whose changed and deleted rows are checked against the locks (the
+    rows' form class is left as it is: subclassing it would build its fields again)."""
 
     class LockCheckedFormSet(formset):
-        form = lock_checked(formset.form)
-
         def clean(self) -> None:
             super().clean()
+            if any(self.errors):
+                return
             checks = locks.session()
-            for form in self.deleted_forms:
-                if form.instance.pk:
-                    message = checks.refusal(form.instance, deleting=True)
+            for form in self.forms:
+                if self.can_delete and self._should_delete_form(form):
+                    message = form.instance.pk and checks.refusal(form.instance, deleting=True)
                     if message:
                         raise forms.ValidationError(message)
+                elif form.has_changed():
+                    message = checks.refusal(form.instance)
+                    if message:
+                        form.add_error(None, message)
 
     LockCheckedFormSet.__name__ = formset.__name__
     return LockCheckedFormSet
@@ -241,13 +243,11 @@ class RolePermissionsMixin:
 
 class LockedPeriodAdminMixin:
     """The locks on the ledger's past (ledger.locks: approved reporting periods) in the admin:
-    a form (add or change) dated in a locked period is refused with the period named, and so
-    is deleting such a record (its delete page sends back to it with the reason). Inline rows
-    are checked through RoleInlineMixin, "delete selected" in delete_selected_if_changeable;
-    the model layer and the database refuse whatever else reaches them."""
-
-    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
-        return lock_checked(super().get_form(request, obj, change, **kwargs))
+    a form (add or change) dated in a locked period is refused with the period named
+    (LockCheckedFormMixin, in ChangeHistoryAdminMixin's form), and so is deleting such a
+    record (its delete page sends back to it with the reason). Inline rows are checked
+    through RoleInlineMixin, "delete selected" in delete_selected_if_changeable; the model
+    layer and the database refuse whatever else reaches them."""
 
     def delete_view(self, request: HttpRequest, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -309,9 +309,10 @@ class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
         if fields is not None:
             kwargs["fields"] = [f for f in fields if f != VERSION_FIELD]
         form = super().get_form(request, obj, change, **kwargs)
+        # The locks on approved periods (LockedPeriodAdminMixin) check the same form.
         return type(
             form.__name__,
-            (VersionedFormMixin, form),
+            (LockCheckedFormMixin, VersionedFormMixin, form),
             {"version_children": self.version_children()},
         )
 

@@ -30,6 +30,7 @@ ROLES = (VIEWER, EDITOR, LEDGER_ADMIN)
 
 _ROLES_CACHE = "_ledger_roles"
 _BODIES_CACHE = "_ledger_editable_body_ids"
+_COORDINATING_CACHE = "_ledger_in_coordinating_body"
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -52,7 +53,7 @@ def roles(user: User) -> frozenset[str]:
 
 def forget(user: User) -> None:
     """Drop the roles and bodies cached on this user object (after changing its groups)."""
-    for name in (_ROLES_CACHE, _BODIES_CACHE):
+    for name in (_ROLES_CACHE, _BODIES_CACHE, _COORDINATING_CACHE):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -216,10 +217,14 @@ def require_change(user: User, obj: models.Model) -> None:
 
 def in_coordinating_body(user: User) -> bool:
     """Holds a role in a coordinating body (the command post): the body model's
-    `coordinating_of_account(user)`."""
+    `coordinating_of_account(user)`. Cached on the user object, as the roles are."""
     if not can_read(user):
         return False
-    return body_model().coordinating_of_account(user).exists()
+    cached = getattr(user, _COORDINATING_CACHE, None)
+    if cached is None:
+        cached = body_model().coordinating_of_account(user).exists()
+        setattr(user, _COORDINATING_CACHE, cached)
+    return cached
 
 
 def can_review_periods(user: User) -> bool:

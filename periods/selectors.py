@@ -68,7 +68,7 @@ def snapshots(period: Period) -> QuerySet[Snapshot]:
     return period.snapshots.select_related("approved_by").order_by("approved_at", "pk")
 
 
-def reported(programme: Programme) -> QuerySet[Snapshot]:
+def reported(programme: Programme | QuerySet) -> QuerySet[Snapshot]:
     """Every stored "as reported" summary of the programme, newest period first."""
     return (
         Snapshot.objects.filter(period__programme=programme)

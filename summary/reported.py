@@ -103,12 +103,10 @@ def compare(snapshot: Snapshot) -> Comparison:
 
 def recent_snapshots(limit: int = 12) -> list[Snapshot]:
     """The first "as reported" summary of each of the latest periods approved (what the
-    province received first; the period's page lists every approval)."""
-    programme = Programme.objects.order_by("pk").first()
-    if programme is None:
-        return []
+    province received first; the period's page lists every approval). One query."""
+    first_programme = Programme.objects.order_by("pk").values("pk")[:1]
     first: dict[int, Snapshot] = {}
-    for snapshot in selectors.reported(programme)[: limit * 4]:
+    for snapshot in selectors.reported(first_programme)[: limit * 4]:
         first.setdefault(snapshot.period_id, snapshot)
     return list(first.values())[:limit]
 
@@ -116,16 +114,16 @@ def recent_snapshots(limit: int = 12) -> list[Snapshot]:
 def banner(user) -> reminders.OpenItems | None:
     """What the reader should act on: the periods due (for those who submit them) and the
     findings of their own working groups (for their members). None when nothing is open."""
-    programme = Programme.objects.order_by("pk").first()
-    if programme is None:
-        return None
-    today = timezone.localdate()
     reviewer = permissions.can_review_periods(user)
     groups = list(
         Body.of_account(user).filter(kind=BodyKind.WORKING_GROUP).values_list("pk", flat=True)
     )
     if not reviewer and not groups:
         return None
+    programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        return None
+    today = timezone.localdate()
     items = reminders.open_items(programme, today=today, body_ids=groups or None)
     if not reviewer:
         items.due = [] if not items.findings else items.due

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ledger.imports.run import run_import
 from ledger.imports.specs import specs
@@ -154,7 +154,7 @@ def test_queryset_update_is_refused_by_the_database(paid, september):
     assert Disbursement.objects.get(pk=paid.pk).payee == paid.payee
 
 
-def test_queryset_delete_and_bulk_create_are_refused_by_the_database(paid, funding, september):
+def test_bulk_create_is_refused_by_the_database(paid, funding, september):
     with pytest.raises(IntegrityError), transaction.atomic():
         Disbursement.objects.bulk_create(
             [
@@ -167,9 +167,24 @@ def test_queryset_delete_and_bulk_create_are_refused_by_the_database(paid, fundi
                 )
             ]
         )
+    assert Disbursement.objects.count() == 1
+
+
+def test_queryset_delete_is_refused_row_by_row(paid, september):
+    with pytest.raises(RecordLocked), transaction.atomic():
+        Disbursement.objects.filter(pk=paid.pk).delete()
+    assert Disbursement.objects.filter(pk=paid.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the delete trigger is PostgreSQL's (SQLite's flush deletes row by row)",
+)
+def test_a_raw_delete_is_refused_by_the_database(paid, september):
     with pytest.raises(IntegrityError), transaction.atomic():
         Disbursement.objects.filter(pk=paid.pk)._raw_delete(Disbursement.objects.db)
-    assert Disbursement.objects.count() == 1
+    assert Disbursement.objects.filter(pk=paid.pk).exists()
 
 
 def test_the_database_refuses_exchanges_and_sales_too(group_a, september):

@@ -2,9 +2,12 @@
 approved → reopened (ledger admin, reason); every step recorded; out-of-order steps, missing
 reasons and a second simultaneous approval refused with a message, nothing written."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import connection, connections, transaction
 
 from aidledger.models import BodyKind
 from ledger import permissions
@@ -144,3 +147,71 @@ def test_a_period_written_wrong_is_refused(programme, code):
     with pytest.raises(services.TransitionRefused):
         services.period_for(code, programme=programme)
     assert not Period.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent connections (PostgreSQL); SQLite serialises writers",
+)
+def test_two_approvals_in_two_connections_one_waits_and_is_refused():
+    """Reviewer A approves and holds the transaction open until reviewer B's approval is seen
+    waiting for the period's row lock; A commits, and B, reading the approved status, is
+    refused. One approval, one snapshot."""
+    from aidledger.models import Programme
+    from tests.factories import BatchFactory
+
+    programme = BatchFactory().programme
+    assert Programme.objects.count() == 1
+    period = services.transition(
+        services.period_for("2024-09", programme=programme), "submit", user=None
+    )
+    a_done = threading.Event()
+    results: dict[str, str] = {}
+
+    def reviewer_a() -> None:
+        try:
+            with transaction.atomic():
+                services.transition(period, "approve", user=None)
+                a_done.set()
+                for _ in range(500):  # until B waits on the lock (bounded: never hangs)
+                    if _waiting_for_a_lock():
+                        break
+                    threading.Event().wait(0.01)
+            results["a"] = "approved"
+        except services.TransitionRefused:
+            results["a"] = "refused"
+        finally:
+            a_done.set()
+            connections.close_all()
+
+    def reviewer_b() -> None:
+        a_done.wait()
+        try:
+            services.transition(period, "approve", user=None)
+            results["b"] = "approved"
+        except services.TransitionRefused:
+            results["b"] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reviewer_a), threading.Thread(target=reviewer_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results == {"a": "approved", "b": "refused"}
+    assert Snapshot.objects.count() == 1
+    assert Transition.objects.filter(action="approve").count() == 1
+
+
+def _waiting_for_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        # Inside a transaction the statistics views are a snapshot: take a fresh one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
