@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -111,11 +112,13 @@ def period_transition(request: HttpRequest, code: str, action: str) -> HttpRespo
     form = TransitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if period.pk is None:
-                period = services.period_for(code, programme=programme)
-            period = services.transition(
-                period, action, user=request.user, reason=form.cleaned_data["reason"]
-            )
+            # A period first named by a refused transition is not kept either.
+            with transaction.atomic():
+                if period.pk is None:
+                    period = services.period_for(code, programme=programme)
+                period = services.transition(
+                    period, action, user=request.user, reason=form.cleaned_data["reason"]
+                )
         except services.TransitionRefused as exc:
             form.add_error(None, exc.messages[0])
         else:

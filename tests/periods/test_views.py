@@ -81,6 +81,13 @@ def test_an_out_of_order_transition_says_why(admin_client, september):
     assert "2024-09" in response.context["form"].non_field_errors()[0]
 
 
+def test_a_refused_transition_of_a_period_never_named_stores_nothing(admin_client):
+    response = admin_client.post("/periods/2024-11/approve/", {"reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Period.objects.exists()
+
+
 def test_an_editor_may_not_post_a_transition(client, editor_a, september):
     client.force_login(editor_a)
     response = client.post("/periods/2024-09/reopen/", {"reason": "想改"})

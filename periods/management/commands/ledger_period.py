@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -41,10 +42,11 @@ class Command(BaseCommand):
             if not options["period"]:
                 raise CommandError(_("Name the period: 2024-09, 2024Q3 or 2024."))
             user = self._user(options["user"])
-            period = services.period_for(options["period"], programme=programme)
-            period = services.transition(
-                period, options["action"], user=user, reason=options["reason"]
-            )
+            with transaction.atomic():  # a period first named by a refused step is not kept
+                period = services.period_for(options["period"], programme=programme)
+                period = services.transition(
+                    period, options["action"], user=user, reason=options["reason"]
+                )
         except services.TransitionRefused as exc:
             raise CommandError(exc.messages[0]) from None
         except PermissionDenied:
