@@ -79,8 +79,10 @@ def hostile_ledger(demo_ledger, django_db_blocker):
     """The shared demo ledger with hostile text in every field, for the module (rolled back
     with the demo after it)."""
     with django_db_blocker.unblock():
-        # The demo holds no record of the tests' example ledger: one to fill and export.
-        TrainingFactory(body=Body.objects.order_by("pk").first())
+        # The demo holds no record of the tests' example ledger: three to fill and export
+        # (the payloads rotate with the id, which PostgreSQL's sequences move between tests:
+        # with three consecutive ids every exported field gets the formula in one of them).
+        TrainingFactory.create_batch(3, body=Body.objects.order_by("pk").first())
         # The demo's approved months lock their records (periods); the hostile text goes
         # into every record, so they are reopened first.
         Period.objects.filter(status=Status.APPROVED).update(status=Status.REOPENED)
