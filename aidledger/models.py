@@ -171,6 +171,12 @@ class Body(models.Model):
         return cls.objects.filter(roles__member__user=user).distinct()
 
     @classmethod
+    def coordinating_of_account(cls, user) -> "models.QuerySet[Body]":
+        """The command posts in which the account's members hold a role: they submit, approve
+        and return reporting periods (ledger.permissions.can_review_periods)."""
+        return cls.of_account(user).filter(kind=BodyKind.COMMAND_POST)
+
+    @classmethod
     def csv_text(cls, prefix: str = "") -> Func:
         """`str()` of the body at the lookup `prefix` ("project__responsible_body__") as SQL,
         for CSV exports written by the database (ledger.copy_export)."""

@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "evidence",
     "pairings",
     "projects",
+    "periods",
     "summary",
     "sampledata",
     "reports",
@@ -208,6 +209,22 @@ ROOT_URLCONF = "config.urls"
 LEDGER_BODY_MODEL = "aidledger.Body"
 # The model of the team's members, which link accounts to bodies (the accounts admin).
 LEDGER_MEMBER_MODEL = "aidledger.Member"
+# Reporting periods (periods/) sit below the summary; these name the summary layer's functions
+# they call: the summary's JSON as of a day, kept when a period is approved ("as reported"),
+# and the data-quality findings of a span (the period's checklist, reminders, the banner).
+LEDGER_PERIOD_SNAPSHOT = "summary.selectors.reported_summary"
+LEDGER_PERIOD_FINDINGS = "summary.quality.findings"
+
+# E-mail (ledger_reminders): printed to the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aidledger@localhost")
+# The site's address as the reminders' links start (no request to read it from).
+LEDGER_SITE_URL = os.environ.get("LEDGER_SITE_URL", "http://127.0.0.1:8000")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("members/", include("aidledger.urls")),
     path("pairings/", include("pairings.urls")),
     path("projects/", include("projects.urls")),
+    path("periods/", include("periods.urls")),
     path("evidence/", include("evidence.urls")),
     path("reports/", include("reports.urls")),
     path("", include("ledger.urls")),

@@ -15,13 +15,14 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import _get_foreign_key
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ledger import permissions
+from ledger import locks, permissions
 from ledger.history import VERSION_FIELD, VersionedFormMixin
 from ledger.imports.views import ImportAdminMixin
 
@@ -57,6 +58,19 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
     """Django's "delete selected" action, refused as a whole when the user may not change
     every selected record (an editor ticking another group's rows deletes nothing)."""
     refused = [obj for obj in queryset if not permissions.can_change(request.user, obj)]
+    if not refused:
+        checks = locks.session()
+        locked = next(
+            (message for obj in queryset if (message := checks.refusal(obj, deleting=True))),
+            None,
+        )
+        if locked:
+            modeladmin.message_user(
+                request,
+                gettext("Nothing was deleted: %(reason)s") % {"reason": locked},
+                messages.ERROR,
+            )
+            return None
     if refused:
         modeladmin.message_user(
             request,
@@ -77,9 +91,55 @@ def delete_selected_if_changeable(modeladmin, request: HttpRequest, queryset: Qu
     return delete_selected(modeladmin, request, queryset)
 
 
+class LockCheckedFormMixin:
+    """A model form refusing a save of a record dated in a locked (approved) period: the
+    change is checked against the record as it was loaded (ledger.locks). Mixed into the
+    admin's form where its other mixins are (one subclass: each builds the fields again)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored = locks.values(self.instance) if self.instance.pk else None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        message = locks.refusal(self.instance, before=self._stored)
+        if message:
+            self.add_error(None, message)
+
+
+def lock_checked_formset(formset: type) -> type:
+    """An inline formset whose changed and deleted rows are checked against the locks (the
+    rows' form class is left as it is: subclassing it would build its fields again)."""
+
+    class LockCheckedFormSet(formset):
+        def clean(self) -> None:
+            super().clean()
+            if any(self.errors):
+                return
+            checks = locks.session()
+            for form in self.forms:
+                if self.can_delete and self._should_delete_form(form):
+                    message = form.instance.pk and checks.refusal(form.instance, deleting=True)
+                    if message:
+                        raise forms.ValidationError(message)
+                elif form.has_changed():
+                    message = checks.refusal(form.instance)
+                    if message:
+                        form.add_error(None, message)
+
+    LockCheckedFormSet.__name__ = formset.__name__
+    return LockCheckedFormSet
+
+
 class RoleInlineMixin:
     """An inline on a parent record is editable exactly when the parent is: read-only rows on
-    another group's project, no rows at all for an account without a role."""
+    another group's project, no rows at all for an account without a role. Its rows are
+    checked against the locks on the ledger's past (approved periods)."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        return lock_checked_formset(super().get_formset(request, obj, **kwargs))
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return permissions.can_read(request.user)
@@ -204,6 +264,24 @@ class RolePermissionsMixin:
         return RoleCheckedForm
 
 
+class LockedPeriodAdminMixin:
+    """The locks on the ledger's past (ledger.locks: approved reporting periods) in the admin:
+    a form (add or change) dated in a locked period is refused with the period named
+    (LockCheckedFormMixin, in ChangeHistoryAdminMixin's form), and so is deleting such a
+    record (its delete page sends back to it with the reason). Inline rows are checked
+    through RoleInlineMixin, "delete selected" in delete_selected_if_changeable; the model
+    layer and the database refuse whatever else reaches them."""
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        message = locks.refusal(obj, deleting=True) if obj is not None else None
+        if message:
+            self.message_user(request, message, messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+
 class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
     """Change history and lost-update protection for every ledger admin.
 
@@ -254,9 +332,10 @@ class ChangeHistoryAdminMixin(SimpleHistoryAdmin):
         if fields is not None:
             kwargs["fields"] = [f for f in fields if f != VERSION_FIELD]
         form = super().get_form(request, obj, change, **kwargs)
+        # The locks on approved periods (LockedPeriodAdminMixin) check the same form.
         return type(
             form.__name__,
-            (VersionedFormMixin, form),
+            (LockCheckedFormMixin, VersionedFormMixin, form),
             {"version_children": self.version_children()},
         )
 
@@ -337,6 +416,7 @@ class LedgerAdmin(
     ImportAdminMixin,
     ReturnToPageMixin,
     LabelledInlinesMixin,
+    LockedPeriodAdminMixin,
     RolePermissionsMixin,
     ExtraInlinesMixin,
     ChangeHistoryAdminMixin,

@@ -30,6 +30,7 @@ ROLES = (VIEWER, EDITOR, LEDGER_ADMIN)
 
 _ROLES_CACHE = "_ledger_roles"
 _BODIES_CACHE = "_ledger_editable_body_ids"
+_COORDINATING_CACHE = "_ledger_in_coordinating_body"
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -52,7 +53,7 @@ def roles(user: User) -> frozenset[str]:
 
 def forget(user: User) -> None:
     """Drop the roles and bodies cached on this user object (after changing its groups)."""
-    for name in (_ROLES_CACHE, _BODIES_CACHE):
+    for name in (_ROLES_CACHE, _BODIES_CACHE, _COORDINATING_CACHE):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -240,3 +241,32 @@ def can_see_export(user: User, owner_id: int | None) -> bool:
     if not can_read(user):
         return False
     return is_ledger_admin(user) or (owner_id is not None and owner_id == user.pk)
+
+
+# Reporting periods ------------------------------------------------------------------------
+#
+# Submitting a period to the province, approving it (which locks it) and returning it are the
+# command post's or a ledger admin's matter; an editor's role never gives them. Reopening an
+# approved period is a ledger admin's alone.
+
+
+def in_coordinating_body(user: User) -> bool:
+    """Holds a role in a coordinating body (the command post): the body model's
+    `coordinating_of_account(user)`. Cached on the user object, as the roles are."""
+    if not can_read(user):
+        return False
+    cached = getattr(user, _COORDINATING_CACHE, None)
+    if cached is None:
+        cached = body_model().coordinating_of_account(user).exists()
+        setattr(user, _COORDINATING_CACHE, cached)
+    return cached
+
+
+def can_review_periods(user: User) -> bool:
+    """May submit, approve and return reporting periods."""
+    return is_ledger_admin(user) or in_coordinating_body(user)
+
+
+def can_reopen_periods(user: User) -> bool:
+    """May reopen an approved period (with a written reason)."""
+    return is_ledger_admin(user)

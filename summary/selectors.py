@@ -802,3 +802,9 @@ def briefing(summary: Summary) -> str:
         % {"sales": wan(summary.sales.total, 1), "outlets": len(summary.sales.by_outlet)}
     )
     return "\n".join(lines)
+
+
+def reported_summary(as_of: datetime.date) -> dict:
+    """What approving a reporting period keeps as reported (settings.LEDGER_PERIOD_SNAPSHOT):
+    the whole ledger's summary as of the period's last day, under `as_json`'s keys."""
+    return as_json(ledger_summary(as_of=as_of))

@@ -1,15 +1,21 @@
 """The summary as of a date (截至目前): the dashboard and its CSV/XLSX exports."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from aidledger import selectors as team_selectors
 from ledger.exports import csv_chunks, csv_response, xlsx_file, xlsx_response
-from summary import dashboard
+from periods.models import Snapshot
+from summary import dashboard, reported
 from summary.dashboard import SummaryForm
 from summary.selectors import Summary, ledger_summary
 
@@ -30,7 +36,20 @@ def _summary_for(request: HttpRequest) -> tuple[SummaryForm, Summary | None]:
 def home(request: HttpRequest) -> HttpResponse:
     """The summary as of a date (截至目前) with its charts, and the team's structure."""
     form, summary = _summary_for(request)
-    context = {"form": form, "summary": summary, "programmes": team_selectors.team_overview()}
+    context = {
+        "form": form,
+        "summary": summary,
+        "programmes": team_selectors.team_overview(),
+        "banner": reported.banner(request.user),
+        "snapshots": reported.recent_snapshots(),
+    }
+    value = request.GET.get("reported", "")
+    if value:
+        # A stored "as reported" summary beside the ledger as now (periods.Snapshot's id).
+        if not value.isdigit() or len(value) > 12:
+            return HttpResponseBadRequest(gettext("Unknown as-reported summary."))
+        snapshot = get_object_or_404(Snapshot.objects.select_related("period"), pk=int(value))
+        context["comparison"] = reported.compare(snapshot)
     if summary is not None:
         context |= {
             "links": dashboard.links(summary),

@@ -22,6 +22,7 @@ from ledger.exports import neutralise
 from ledger.history import tracked_models
 from ledger.listing import LedgerListView
 from ledger.records import RecordDetailView
+from periods.models import Period, Status
 from tests.factories import TrainingFactory, UserFactory
 from tests.test_login_required import ENDPOINTS
 
@@ -78,8 +79,13 @@ def hostile_ledger(demo_ledger, django_db_blocker):
     """The shared demo ledger with hostile text in every field, for the module (rolled back
     with the demo after it)."""
     with django_db_blocker.unblock():
-        # The demo holds no record of the tests' example ledger: one to fill and export.
-        TrainingFactory(body=Body.objects.order_by("pk").first())
+        # The demo holds no record of the tests' example ledger: three to fill and export
+        # (the payloads rotate with the id, which PostgreSQL's sequences move between tests:
+        # with three consecutive ids every exported field gets the formula in one of them).
+        TrainingFactory.create_batch(3, body=Body.objects.order_by("pk").first())
+        # The demo's approved months lock their records (periods); the hostile text goes
+        # into every record, so they are reopened first.
+        Period.objects.filter(status=Status.APPROVED).update(status=Status.REOPENED)
         assert fill_every_text_field() > 1000
 
 

@@ -24,6 +24,7 @@ from aidledger.models import Member
 from evidence.models import Evidence
 from ledger.records import RecordDetailView
 from pairings.models import Pairing
+from periods.models import Period, Status
 from projects.models import Project, Sale
 from reports.models import ExportJob
 from tests.factories import TrainingFactory, UserFactory, finished_job, make_evidence
@@ -175,6 +176,10 @@ def real_path(path: str) -> str:
     if match.url_name == "evidence-upload":  # the upload form of a record: a project's
         project = Project.objects.order_by("pk").first()
         return reverse("evidence-upload", args=["projects.project", project.pk])
+    if match.url_name == "period-detail":  # a reporting period, by its code
+        return reverse("period-detail", args=["2024-09"])
+    if match.url_name == "period-transition":  # the confirmation of a transition
+        return reverse("period-transition", args=["2024-10", "submit"])
     if not ids or match.url_name is None:
         return path
     model_admin = getattr(match.func, "model_admin", None)
@@ -209,6 +214,9 @@ def ledger(demo_ledger, db, reports_root):
     make_evidence(Project.objects.order_by("pk").first(), uploaded_by=UserFactory())
     TrainingFactory(body=Project.objects.order_by("pk").first().responsible_body)
     finished_job(UserFactory(), reports_root)  # a ledger admin (the superuser) sees every job
+    # Delete pages of records in the demo's approved months send back to the record (locked):
+    # reopened, every delete confirmation renders and is checked.
+    Period.objects.filter(status=Status.APPROVED).update(status=Status.REOPENED)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from ledger import locks
 from ledger.imports.cells import name_key
 
 # kind → function loading the lookup table; kind → function (ctx, text, **options) → record.
@@ -32,6 +33,14 @@ class ImportContext:
     def __init__(self, user=None) -> None:
         self.user = user
         self.cache: dict[str, Any] = {}
+        self._locks: locks.Session | None = None
+
+    @property
+    def locks(self) -> locks.Session:
+        """The locks on the ledger's past (approved periods), loaded once per import."""
+        if self._locks is None:
+            self._locks = locks.session()
+        return self._locks
 
     def table(self, kind: str) -> Any:
         if kind not in self.cache:

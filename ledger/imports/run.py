@@ -28,7 +28,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from ledger import history, permissions, validation
+from ledger import history, locks, permissions, validation
 from ledger.imports.cells import SEPARATOR, as_text, comparable, is_blank, normalise
 from ledger.imports.errors import CellError, FileError, RowCellError, RowError
 from ledger.imports.files import Table, read_table
@@ -344,6 +344,7 @@ def plan_row(
     if obj.pk and ctx.user is not None and not permissions.can_change(ctx.user, obj):
         result.errors.append(role_error(spec, number, obj))
         return None
+    before = locks.values(obj) if obj.pk else None
     fields_changed = apply_fields(spec, obj, fields)
     links_differ = links_changed(spec, obj, m2m)
     if not (fields_changed or links_differ):
@@ -352,6 +353,12 @@ def plan_row(
         result.errors.append(role_error(spec, number, obj))
         return None
     if not clean(spec, number, obj, result):
+        return None
+    # A row dated in a locked (approved) period refuses the whole file, the row named.
+    locked = ctx.locks.refusal(obj, before=before)
+    if locked:
+        column = spec.column_of(getattr(locked, "field", "")) or "—"
+        result.errors.append(RowError(number, column, str(locked)))
         return None
     return Planned(row=number, status="updated" if obj.pk else "new", obj=obj, m2m=m2m)
 
@@ -495,7 +502,9 @@ def write(spec: ImportSpec, result: ImportResult, *, user=None, filename: str = 
     recording = history.changes_by(user) if user is not None else nullcontext()
     marked = history.change_set(history.import_change_set(filename))
     try:
-        with recording, marked, transaction.atomic():
+        # Every row was checked against the locks in one session (plan_row); the database's
+        # triggers still refuse a row whose period was approved since.
+        with recording, marked, transaction.atomic(), locks.checked_already():
             if spec.writer:
                 spec.writer(pending)
             else:

@@ -3,6 +3,7 @@
 from tests.factories.evidence import *  # noqa: F403
 from tests.factories.example_ledger import *  # noqa: F403
 from tests.factories.pairings import *  # noqa: F403
+from tests.factories.periods import *  # noqa: F403
 from tests.factories.projects import *  # noqa: F403
 from tests.factories.reports import *  # noqa: F403
 from tests.factories.team import *  # noqa: F403

@@ -184,6 +184,11 @@ RULES: dict[str, Rule] = {
     "report-job": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
     "report-job-status": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
     "report-job-download": Rule((LOGIN, 403, 200, 404, 404, 200), obj="reports.exportjob"),
+    # Reporting periods: every reader reads them; submitting, approving and returning are the
+    # command post's or a ledger admin's, reopening a ledger admin's (the confirmation page).
+    "periods": PAGE,
+    "period-detail": Rule(PAGE.expect, path="/periods/2024-09/"),
+    "period-transition": Rule((LOGIN, 403, 403, 403, 403, 200), path="/periods/2024-09/submit/"),
     "admin:index": admin(200, 200, 200),
     "admin:login": Rule((200, 200, 200, REDIRECT, REDIRECT, REDIRECT)),
     # POST only; Django's admin sends an account it keeps out from its logout to its index.

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from sampledata.demo import pairings, projects, team
+from sampledata.demo import pairings, periods, projects, team
 
 # Each demo module has `load() -> dict[str, int]`; later ones build on earlier ones.
-DEMO_MODULES = (team, pairings, projects)
+DEMO_MODULES = (team, pairings, projects, periods)
 
 
 class Command(BaseCommand):

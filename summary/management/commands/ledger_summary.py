@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aidledger.models import Batch, Body
+from periods import services
 from summary.selectors import as_json, briefing, ledger_summary
 
 
@@ -29,8 +30,18 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, help="The batch's number (2 for 第二批).")
         parser.add_argument("--body", help="A body's name (产业扶持组) or id, within --batch.")
         parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--as-reported",
+            metavar="PERIOD",
+            help="Print the JSON kept when the period (2024-09, 2024Q3, 2024) was last approved.",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["as_reported"]:
+            self.stdout.write(
+                json.dumps(self._reported(options["as_reported"]), ensure_ascii=False, indent=2)
+            )
+            return
         as_of = options["as_of"] or timezone.localdate()
         batch = self._batch(options["batch"])
         body = self._body(options["body"], batch)
@@ -40,6 +51,18 @@ class Command(BaseCommand):
                 self.stdout.write(briefing(summary))
         else:
             self.stdout.write(json.dumps(as_json(summary), ensure_ascii=False, indent=2))
+
+    def _reported(self, code: str) -> dict:
+        try:
+            period = services.period_for(code, create=False)
+        except services.TransitionRefused as exc:
+            raise CommandError(exc.messages[0]) from None
+        snapshot = period.snapshots.order_by("-approved_at", "-pk").first()
+        if snapshot is None:
+            raise CommandError(
+                _("%(period)s has not been approved: nothing was reported.") % {"period": period}
+            )
+        return snapshot.summary
 
     def _batch(self, number: int | None) -> Batch | None:
         if number is None:
