@@ -32,8 +32,9 @@ from aidledger.models import Batch, Body
 from evidence.models import Evidence
 from ledger import permissions
 from ledger.exports import xlsx_file
+from periods.models import Snapshot
 from reports.briefing import TitleContext, build_docx, default_title
-from reports.periods import DateRange
+from reports.periods import DateRange, as_reported, reported_text
 from summary.selectors import as_json, ledger_summary
 
 Progress = Callable[[int, str], None]
@@ -47,15 +48,28 @@ class Scope:
     batch: Batch | None = None
     body: Body | None = None
 
+    def reported(self) -> Snapshot | None:
+        """The approved period's "as reported" summary, when the scope is exactly such a
+        period of the whole ledger (a snapshot holds the whole ledger, no batch or group)."""
+        if not self.range.code or self.batch is not None or self.body is not None:
+            return None
+        return as_reported(self.range.code)
+
     def figures(self) -> dict:
-        """The summary's JSON as of the range's last day (what the briefing reports)."""
+        """What the briefing reports: an approved period's figures as reported to the
+        province, else the summary's JSON as of the range's last day."""
+        if snapshot := self.reported():
+            return snapshot.summary
         return as_json(ledger_summary(as_of=self.range.end, batch=self.batch, body=self.body))
 
     def filters_text(self) -> list[tuple[str, str]]:
-        return [
+        rows = [
             (gettext("Batch"), self.batch.name if self.batch else gettext("All")),
             (gettext("Working group"), self.body.name if self.body else gettext("All")),
         ]
+        if snapshot := self.reported():
+            rows.append((gettext("Figures"), reported_text(snapshot)))
+        return rows
 
     def title_context(self, title: str) -> TitleContext:
         return TitleContext(title, self.range.label, self.filters_text(), timezone.now())

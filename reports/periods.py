@@ -9,7 +9,11 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext
+
+from periods.models import Snapshot, Status
+from periods.services import TransitionRefused, period_for
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
@@ -27,6 +31,9 @@ class DateRange:
     start: datetime.date | None  # None: from the beginning (a report "as of" a day)
     end: datetime.date
     label: str  # as the document's title says it: 2024年9月, 2024年第3季度, 截至2024年10月9日
+    # The reporting period it is, written as periods write it (2024-09, 2024Q3, 2024), when
+    # it was given as one: its "as reported" figures are used once the period is approved.
+    code: str = ""
 
     @property
     def as_of(self) -> datetime.date:
@@ -70,18 +77,25 @@ def parse_period(text: str) -> DateRange:
             raise PeriodError(gettext("The month must be between 1 and 12."))
         last = calendar.monthrange(year, month)[1]
         label = gettext("%(year)d, month %(month)d") % {"year": year, "month": month}
-        return DateRange(datetime.date(year, month, 1), datetime.date(year, month, last), label)
+        return DateRange(
+            datetime.date(year, month, 1),
+            datetime.date(year, month, last),
+            label,
+            code=f"{year}-{month:02d}",
+        )
     if match := _QUARTER.match(text):
         year, quarter = _year(match[1]), int(match[2])
         first = 3 * quarter - 2
         last_month = first + 2
         end = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
         label = gettext("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": quarter}
-        return DateRange(datetime.date(year, first, 1), end, label)
+        return DateRange(datetime.date(year, first, 1), end, label, code=f"{year}Q{quarter}")
     if match := _YEAR.match(text):
         year = _year(match[1])
         label = gettext("the year %(year)d") % {"year": year}
-        return DateRange(datetime.date(year, 1, 1), datetime.date(year, 12, 31), label)
+        return DateRange(
+            datetime.date(year, 1, 1), datetime.date(year, 12, 31), label, code=str(year)
+        )
     raise PeriodError(
         gettext("A period is a month (2024-09), a quarter (2024Q3) or a year (2024), not %(text)s.")
         % {"text": repr(text)}
@@ -93,4 +107,29 @@ def _day(day: datetime.date) -> str:
         "year": day.year,
         "month": day.month,
         "day": day.day,
+    }
+
+
+def as_reported(code: str) -> Snapshot | None:
+    """The latest "as reported" summary of the period written `code`, if it is approved now.
+    A period never named, or one reopened for correction, has none: its report reads the
+    ledger as it stands."""
+    try:
+        period = period_for(code, create=False)
+    except TransitionRefused:  # no such period yet, or no single programme to read it in
+        return None
+    if period.status != Status.APPROVED:
+        return None
+    return period.snapshots.select_related("approved_by").order_by("-approved_at", "-pk").first()
+
+
+def reported_text(snapshot: Snapshot) -> str:
+    """The footer's line saying the figures are those reported, and when they were approved."""
+    when = timezone.localtime(snapshot.approved_at).strftime("%Y-%m-%d %H:%M")
+    who = snapshot.approved_by
+    if who is None:
+        return gettext("as reported (approved %(when)s)") % {"when": when}
+    return gettext("as reported (approved %(when)s by %(who)s)") % {
+        "when": when,
+        "who": who.get_full_name() or who.get_username(),
     }

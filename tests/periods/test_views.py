@@ -34,6 +34,10 @@ def test_a_periods_page_shows_status_history_and_the_snapshot(client, viewer, se
     assert [t.action for t in response.context["transitions"]] == ["submit", "approve"]
     assert len(response.context["snapshots"]) == 1
     assert response.context["actions"] == []  # a viewer gets no buttons
+    # The period's documents (issue 17): the briefing and the pack, for exactly this period.
+    page = response.content.decode()
+    assert 'href="/reports/briefing.docx?period=2024-09"' in page
+    assert 'href="/reports/pack/?period=2024-09"' in page
 
 
 def test_the_checklist_lists_the_findings_of_the_period(client, viewer, programme, monkeypatch):

@@ -145,3 +145,44 @@ def test_the_english_briefing_says_the_same_in_english(demo):
     text = text_of(docx.Document(output))
     assert "56 pairings in all" in text
     assert "7060 × 10,000 yuan of registered capital" in text
+
+
+# A reporting period's briefing (issue 16): its figures as reported once it is approved ----------
+
+
+def period_briefing(client, user, **params) -> str:
+    client.force_login(user)
+    response = client.get("/reports/briefing.docx", params, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    footer = "\n".join(
+        paragraph.text for section in document.sections for paragraph in section.footer.paragraphs
+    )
+    return text_of(document) + "\n" + footer
+
+
+def test_an_approved_periods_briefing_carries_its_figures_as_reported(demo, client, viewer):
+    """The demo approved 2024-09 and kept its summary. What was reported then, not the ledger
+    now, is what the period's briefing says; reopened for correction, it reads the ledger."""
+    from periods.models import Period, Status
+
+    period = Period.objects.get(kind="month", first_day=datetime.date(2024, 9, 1))
+    assert period.status == Status.APPROVED
+    snapshot = period.snapshots.latest("approved_at")
+    live = snapshot.summary["pairings"]["total"]
+    snapshot.summary["pairings"]["total"] = live + 1000  # as if the province had been told so
+    snapshot.save()
+
+    text = period_briefing(client, viewer, period="2024-09")
+    assert f"建立结对关系{live + 1000}对" in text
+    assert "按报送数据" in text  # the footer says the figures are those reported
+
+    # A batch or a working group was never reported on its own: the ledger's figures.
+    batch = period.programme.batches.order_by("number").last()
+    scoped = period_briefing(client, viewer, period="2024-09", batch=batch.pk)
+    assert f"建立结对关系{live + 1000}对" not in scoped
+
+    Period.objects.filter(pk=period.pk).update(status=Status.REOPENED)
+    reopened = period_briefing(client, viewer, period="2024-09")
+    assert f"建立结对关系{live + 1000}对" not in reopened
+    assert f"建立结对关系{live}对" in reopened
