@@ -76,32 +76,61 @@ def test_editor_pays_from_a_line_in_the_admin_and_the_summary_moves(open_browser
 
 
 def test_import_previews_then_writes_the_sales_sheet(open_browser, accounts, tmp_path):
+    """The demo's sales are all in approved (locked) months: a changed row there refuses the
+    whole file with the period named; a new row for the open month previews, then writes."""
     browser = open_browser(accounts["admin"])
     page = browser.goto("/projects/sales/")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("导入格式")).click()
     downloaded = tmp_path / "sales.xlsx"
     download.value.save_as(downloaded)
+
+    def headed(book, prefix):
+        return next(
+            (cell.row, cell.column)
+            for row in book.active.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(prefix)
+        )
+
+    def upload(book, name):
+        path = tmp_path / name
+        book.save(path)
+        page = browser.follow(
+            browser.goto("/projects/sales/").get_by_role("link", name="导入", exact=True).click
+        )
+        page.locator("input[type='file']").set_input_files(path)
+        return browser.follow(page.locator("input[type='submit'].default").click)
+
+    # A changed row in September, an approved month: refused whole, the period named.
+    book = openpyxl.load_workbook(downloaded)
+    header_row, notes_column = headed(book, "备注")
+    book.active.cell(header_row + 1, notes_column).value = "端到端测试改的备注"
+    page = upload(book, "九月销售.xlsx")
+    expect(page.locator("main")).to_contain_text("2024-09")
+    expect(page.get_by_role("button", name="导入这些行")).to_have_count(0)
+    assert not Sale.objects.filter(notes="端到端测试改的备注").exists()
+
+    # A new row for October, still open: previewed first, written on confirmation.
     book = openpyxl.load_workbook(downloaded)
     sheet = book.active
-    header_row, notes_column = next(
-        (cell.row, cell.column)
-        for row in sheet.iter_rows()
-        for cell in row
-        if isinstance(cell.value, str) and cell.value.startswith("备注")
+    _, month_column = headed(book, "月份")
+    last = sheet.max_row + 1
+    for column in range(1, sheet.max_column + 1):
+        sheet.cell(last, column).value = sheet.cell(header_row + 1, column).value
+    month = sheet.cell(header_row + 1, month_column).value
+    sheet.cell(last, month_column).value = (
+        month.replace(month=10)
+        if hasattr(month, "replace") and not isinstance(month, str)
+        else "2024-10"
     )
-    sheet.cell(header_row + 1, notes_column).value = "端到端测试改的备注"
-    upload = tmp_path / "消费帮扶销售.xlsx"
-    book.save(upload)
-
-    page = browser.follow(page.get_by_role("link", name="导入", exact=True).click)
-    page.locator("input[type='file']").set_input_files(upload)
-    page = browser.follow(page.locator("input[type='submit'].default").click)
+    sheet.cell(last, notes_column).value = "端到端测试新增的十月销售"
+    page = upload(book, "消费帮扶销售.xlsx")
     expect(page.locator(".import-counts")).to_contain_text("1")
-    assert not Sale.objects.filter(notes="端到端测试改的备注").exists()  # previewed only
+    assert not Sale.objects.filter(notes="端到端测试新增的十月销售").exists()  # previewed only
     page = browser.follow(page.get_by_role("button", name="导入这些行").click)
     expect(page.locator(".messagelist")).to_contain_text("消费帮扶销售.xlsx")
-    assert Sale.objects.filter(notes="端到端测试改的备注").count() == 1
+    assert Sale.objects.filter(notes="端到端测试新增的十月销售").count() == 1
 
 
 def test_editor_attaches_a_photo_to_a_payment(open_browser, accounts):
