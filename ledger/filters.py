@@ -122,3 +122,23 @@ def choice_filter(
 def date_filter(label: Any, **kwargs: Any) -> django_filters.DateFilter:
     """A filter on a date, chosen in the browser's date picker."""
     return django_filters.DateFilter(label=label, widget=DateInput(), **kwargs)
+
+
+def month_filter(label: Any, **kwargs: Any) -> django_filters.DateFilter:
+    """A filter on a month (2024-09), chosen in the browser's month picker; its value is the
+    month's first day."""
+    return django_filters.DateFilter(
+        label=label, input_formats=["%Y-%m"], widget=MonthInput(), **kwargs
+    )
+
+
+def range_ends(
+    filterset: django_filters.FilterSet, name: str, first: str, last: str
+) -> tuple[Any, Any] | None:
+    """The two ends of a range whose two filters share one method, so the range applies once:
+    (first, last) for the call that applies it (the first end's, or the last end's when only
+    it is given), None for the other call."""
+    start = filterset.form.cleaned_data.get(first)
+    if name == last and start:
+        return None
+    return start, filterset.form.cleaned_data.get(last)

@@ -21,7 +21,7 @@ from aidledger.models import Batch, Body, Member
 from ledger import locks, permissions
 from pairings.models import Exchange, ExchangePairing, Mentorship
 from periods.models import Period, Status
-from projects.models import Disbursement, Funding, Indicator, InvestmentLead, Sale
+from projects.models import STAGES, Disbursement, Funding, Indicator, InvestmentLead, Sale
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,7 @@ JUDGED: dict[type[models.Model], Judged] = {
     Indicator: Judged(("as_of",)),
     Sale: Judged(("period",)),
     InvestmentLead: Judged(
-        (
-            "visited_on",
-            "invited_on",
-            "leader_visit_on",
-            "intent_on",
-            "signed_on",
-            "registered_on",
-        ),
+        tuple(name for name, _label in STAGES),
         whole=False,
         guards={"registered_capital": "registered_on", "planned_investment": "intent_on"},
     ),

@@ -13,10 +13,11 @@ from aidledger.models import Body
 from evidence.filters import evidence_filter
 from ledger.filters import (
     LinkedFilter,
-    MonthInput,
     SearchFilter,
     choice_filter,
     date_filter,
+    month_filter,
+    range_ends,
 )
 from ledger.lookups import LookupFilter
 from projects import selectors
@@ -107,12 +108,11 @@ class ProjectFilter(ProjectScopedFilter):
         return queryset.filter(selectors.project_started_by(value))
 
     def filter_not_disbursed(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        since = self.form.cleaned_data.get("no_disbursement_since")
-        if name == "no_disbursement_until" and since:
-            return queryset  # applied with the first date, both dates together
-        return selectors.not_disbursed_since(
-            queryset, since=since, until=self.form.cleaned_data.get("no_disbursement_until")
-        )
+        ends = range_ends(self, name, "no_disbursement_since", "no_disbursement_until")
+        if ends is None:
+            return queryset
+        since, until = ends
+        return selectors.not_disbursed_since(queryset, since=since, until=until)
 
 
 class FundingFilter(ProjectScopedFilter):
@@ -257,12 +257,11 @@ class IndicatorFilter(ProjectScopedFilter):
         ]
 
     def filter_without_actual(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        start = self.form.cleaned_data.get("no_actual_from")
-        if name == "no_actual_to" and start:
-            return queryset  # applied with the first date, both dates together
-        return selectors.without_actual(
-            queryset, start=start, end=self.form.cleaned_data.get("no_actual_to")
-        )
+        ends = range_ends(self, name, "no_actual_from", "no_actual_to")
+        if ends is None:
+            return queryset
+        start, end = ends
+        return selectors.without_actual(queryset, start=start, end=end)
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -299,20 +298,8 @@ class LeadFilter(django_filters.FilterSet):
 class SaleFilter(django_filters.FilterSet):
     outlet = LookupFilter(lookup="outlet", label=_("outlet"))
     product = choice_filter(_("product"), Product.choices)
-    period_from = django_filters.DateFilter(
-        label=_("from month"),
-        field_name="period",
-        lookup_expr="gte",
-        input_formats=["%Y-%m"],
-        widget=MonthInput(),
-    )
-    period_to = django_filters.DateFilter(
-        label=_("until month"),
-        field_name="period",
-        lookup_expr="lte",
-        input_formats=["%Y-%m"],
-        widget=MonthInput(),
-    )
+    period_from = month_filter(_("from month"), field_name="period", lookup_expr="gte")
+    period_to = month_filter(_("until month"), field_name="period", lookup_expr="lte")
 
     body = body_filter(_("responsible body"), "outlet__responsible_body")
     batch = batch_filter("outlet__responsible_body__batch")
@@ -330,26 +317,16 @@ class OutletFilter(django_filters.FilterSet):
     batch = batch_filter("responsible_body__batch")
     # The data-quality rule (summary.quality): outlets selling by then that have a month in
     # this range without a sale row. One month alone stands for both ends.
-    sales_missing_from = django_filters.DateFilter(
-        label=_("months without sales from"),
-        input_formats=["%Y-%m"],
-        widget=MonthInput(),
-        method="filter_missing_sales",
-    )
-    sales_missing_to = django_filters.DateFilter(
-        label=_("months without sales until"),
-        input_formats=["%Y-%m"],
-        widget=MonthInput(),
-        method="filter_missing_sales",
-    )
+    sales_missing_from = month_filter(_("months without sales from"), method="filter_missing_sales")
+    sales_missing_to = month_filter(_("months without sales until"), method="filter_missing_sales")
 
     class Meta:
         model = Outlet
         fields = ["q", "body", "batch", "sales_missing_from", "sales_missing_to"]
 
     def filter_missing_sales(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        first = self.form.cleaned_data.get("sales_missing_from")
-        last = self.form.cleaned_data.get("sales_missing_to")
-        if name == "sales_missing_to" and first:
-            return queryset  # applied with the first month, both months together
+        ends = range_ends(self, name, "sales_missing_from", "sales_missing_to")
+        if ends is None:
+            return queryset
+        first, last = ends
         return selectors.missing_sales(queryset, first=first or last, last=last or first)
