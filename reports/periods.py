@@ -4,22 +4,14 @@ been done by then, as the report counts it); the pack's ledgers list the range's
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from periods.models import Snapshot, Status
+from periods.models import Kind, Snapshot, Status, parse_code
 from periods.services import TransitionRefused, period_for
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-# Years a ledger of this programme can hold; anything else is a typing slip.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class PeriodError(ValueError):
@@ -46,16 +38,6 @@ class DateRange:
         return {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
 
 
-def _year(text: str) -> int:
-    year = int(text)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(
-            gettext("The year must be between %(first)d and %(last)d.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR}
-        )
-    return year
-
-
 def as_of(day: datetime.date) -> DateRange:
     return DateRange(None, day, gettext("as of %(date)s") % {"date": _day(day)})
 
@@ -69,37 +51,30 @@ def between(start: datetime.date, end: datetime.date) -> DateRange:
 
 
 def parse_period(text: str) -> DateRange:
-    """A month (2024-09), a quarter (2024Q3) or a year (2024) as the range of its days."""
+    """A month (2024-09), a quarter (2024Q3) or a year (2024) as the range of its days, read
+    as the reporting periods read their codes (`periods.models.parse_code`)."""
     text = (text or "").strip()[:20]
-    if match := _MONTH.match(text):
-        year, month = _year(match[1]), int(match[2])
-        if not 1 <= month <= 12:
-            raise PeriodError(gettext("The month must be between 1 and 12."))
-        last = calendar.monthrange(year, month)[1]
-        label = gettext("%(year)d, month %(month)d") % {"year": year, "month": month}
-        return DateRange(
-            datetime.date(year, month, 1),
-            datetime.date(year, month, last),
-            label,
-            code=f"{year}-{month:02d}",
+    parsed = parse_code(text)
+    if parsed is None:
+        raise PeriodError(
+            gettext(
+                "A period is a month (2024-09), a quarter (2024Q3) or a year (2024) between "
+                "2000 and 2100, not %(text)s."
+            )
+            % {"text": repr(text)}
         )
-    if match := _QUARTER.match(text):
-        year, quarter = _year(match[1]), int(match[2])
-        first = 3 * quarter - 2
-        last_month = first + 2
-        end = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
-        label = gettext("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": quarter}
-        return DateRange(datetime.date(year, first, 1), end, label, code=f"{year}Q{quarter}")
-    if match := _YEAR.match(text):
-        year = _year(match[1])
-        label = gettext("the year %(year)d") % {"year": year}
-        return DateRange(
-            datetime.date(year, 1, 1), datetime.date(year, 12, 31), label, code=str(year)
-        )
-    raise PeriodError(
-        gettext("A period is a month (2024-09), a quarter (2024Q3) or a year (2024), not %(text)s.")
-        % {"text": repr(text)}
-    )
+    kind, first, last = parsed
+    if kind == Kind.MONTH:
+        label = gettext("%(year)d, month %(month)d") % {"year": first.year, "month": first.month}
+        code = f"{first.year}-{first.month:02d}"
+    elif kind == Kind.QUARTER:
+        quarter = (first.month + 2) // 3
+        label = gettext("%(year)d, quarter %(quarter)d") % {"year": first.year, "quarter": quarter}
+        code = f"{first.year}Q{quarter}"
+    else:
+        label = gettext("the year %(year)d") % {"year": first.year}
+        code = str(first.year)
+    return DateRange(first, last, label, code=code)
 
 
 def _day(day: datetime.date) -> str:
