@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 
 Key = tuple[Any, ...]
@@ -48,10 +48,25 @@ class Drift:
         return self.missing + self.extra + self.different
 
 
+def hold_writes(rollups: Sequence[Rollup]) -> None:
+    """Inside a transaction: let no write reach the roll-ups until it ends, and wait for
+    those under way, so a recount and the stored roll-ups read the same records. Every write
+    to the records passes through a trigger that writes a roll-up, so locking the roll-ups
+    (reads still go on) holds the records' writers at their trigger. On SQLite the
+    transaction is already IMMEDIATE: it holds the database's one write lock."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(r.model._meta.db_table) for r in rollups)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+
 def drift(rollups: Sequence[Rollup], *, examples: int = 5) -> list[Drift]:
-    """Each roll-up compared with a recount from the records (consistent: one transaction)."""
+    """Each roll-up compared with a recount from the records (consistent: one transaction,
+    writers held off while it reads)."""
     found = []
     with transaction.atomic():
+        hold_writes(rollups)
         for rollup in rollups:
             expected, stored = rollup.recount(), rollup.stored()
             missing = [key for key in expected if key not in stored]
@@ -74,8 +89,10 @@ def drift(rollups: Sequence[Rollup], *, examples: int = 5) -> list[Drift]:
 
 
 def rebuild(rollups: Sequence[Rollup]) -> None:
-    """Replace every roll-up by its recount, in one transaction."""
+    """Replace every roll-up by its recount, in one transaction; writes that arrive
+    meanwhile wait, then add to the rebuilt figures (none is lost)."""
     with transaction.atomic():
+        hold_writes(rollups)
         for rollup in rollups:
             expected = rollup.recount()
             rollup.model.objects.all().delete()

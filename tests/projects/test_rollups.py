@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from ledger.imports.run import run_import
 from ledger.imports.specs import specs
-from ledger.rollups import drift
+from ledger.rollups import drift, rebuild
 from projects.models import (
     Disbursement,
     DisbursementRollup,
@@ -254,4 +254,46 @@ def test_concurrent_payments_from_one_line_all_count():
     rollup = FundingRollup.objects.get(funding=line)
     assert rollup.payments == writers * per_writer
     assert rollup.disbursed == Decimal("1.01") * writers * per_writer
+    assert_no_drift()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_written_while_rebuilding_is_not_lost():
+    """A payment whose transaction is open when `rebuild_rollups` starts: the rebuild waits
+    for it, so its increment is neither counted twice nor deleted with the old roll-up."""
+    line = FundingFactory(amount=Decimal("1000000.00"))
+    paid, go_on = threading.Event(), threading.Event()
+    errors = []
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                Disbursement.objects.create(
+                    project_id=line.project_id,
+                    funding=line,
+                    paid_on=datetime.date(2024, 3, 1),
+                    amount=Decimal("2.02"),
+                    payee="重建时的收款单位",
+                )
+                paid.set()
+                go_on.wait(timeout=10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert paid.wait(timeout=10)
+    rebuilder = threading.Thread(target=lambda: (rebuild(ROLLUPS), connections.close_all()))
+    rebuilder.start()
+    rebuilder.join(timeout=1)  # the rebuild waits for the open payment
+    go_on.set()
+    writer.join()
+    rebuilder.join()
+    assert not errors
+    rollup = FundingRollup.objects.get(funding=line)
+    assert (rollup.payments, rollup.disbursed) == (1, Decimal("2.02"))
     assert_no_drift()
