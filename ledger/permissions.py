@@ -243,6 +243,14 @@ def can_see_export(user: User, owner_id: int | None) -> bool:
     return is_ledger_admin(user) or (owner_id is not None and owner_id == user.pk)
 
 
+def visible_exports(user: User, queryset: models.QuerySet) -> models.QuerySet:
+    """The generated files `user` may see (as `can_see_export` decides for one): a ledger
+    admin's, all; anyone else's, their own."""
+    if not can_read(user):
+        return queryset.none()
+    return queryset if is_ledger_admin(user) else queryset.filter(owner=user)
+
+
 # Reporting periods ------------------------------------------------------------------------
 #
 # Submitting a period to the province, approving it (which locks it) and returning it are the

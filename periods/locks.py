@@ -99,12 +99,12 @@ class PeriodLocks:
             return None
         if judged.via:
             return self._via(obj, judged, before, deleting)
-        if obj.pk and before is None:
-            before = stored(obj)
         now = locks.values(obj)
         programmes = self.programmes(obj)
-        if deleting:
+        if deleting:  # judged by what it holds: a delete changes nothing first
             return self._first_locked(obj, before or now, judged.dates, programmes)
+        if obj.pk and before is None:
+            before = stored(obj)
         if before is None:  # a new record
             return self._first_locked(obj, now, judged.dates, programmes)
         changed = {name for name, value in now.items() if before.get(name) != value}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aidledger.models import Body, Programme
+from ledger.history import user_name
 
 
 class Kind(models.TextChoices):
@@ -132,7 +133,7 @@ class Period(models.Model):
         when = timezone.localtime(self.approved_at).date().isoformat() if self.approved_at else "—"
         if not self.approved_by_id:
             return gettext("%(period)s (approved on %(date)s)") % {"period": self, "date": when}
-        who = self.approved_by.get_full_name() or self.approved_by.get_username()
+        who = user_name(self.approved_by)
         return gettext("%(period)s (approved by %(user)s on %(date)s)") % {
             "period": self,
             "user": who,
@@ -214,7 +215,7 @@ class Snapshot(models.Model):
         an operator's `ledger_period approve` without --user)."""
         if self.approved_by is None:
             return "—"
-        return self.approved_by.get_full_name() or self.approved_by.get_username()
+        return user_name(self.approved_by)
 
 
 class ReminderLog(models.Model):

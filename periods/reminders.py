@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -81,7 +82,7 @@ def message(body: Body, items: OpenItems) -> tuple[str, str]:
         for item in items.due:
             code = item.code if isinstance(item, Period) else item
             status = item.get_status_display() if isinstance(item, Period) else _("not submitted")
-            lines.append(f"  - {code} · {status} · {site}/periods/{code}/")
+            lines.append(f"  - {code} · {status} · {site}{reverse('period-detail', args=[code])}")
         lines.append("")
     if items.findings:
         lines.append(_("Records to complete before submitting:"))

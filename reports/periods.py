@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from ledger.history import user_name
 from periods.models import Kind, Snapshot, Status, parse_code
 from periods.services import TransitionRefused, period_for
 
@@ -106,5 +107,5 @@ def reported_text(snapshot: Snapshot) -> str:
         return gettext("as reported (approved %(when)s)") % {"when": when}
     return gettext("as reported (approved %(when)s by %(who)s)") % {
         "when": when,
-        "who": who.get_full_name() or who.get_username(),
+        "who": user_name(who),
     }

@@ -72,9 +72,7 @@ def pack(request: HttpRequest) -> HttpResponse:
 
 def jobs(request: HttpRequest) -> HttpResponse:
     """我的导出: the user's jobs, newest first (a ledger admin sees everyone's)."""
-    rows = ExportJob.objects.select_related("owner")
-    if not permissions.is_ledger_admin(request.user):
-        rows = rows.filter(owner=request.user)
+    rows = permissions.visible_exports(request.user, ExportJob.objects.select_related("owner"))
     return render(
         request,
         "reports/jobs.html",
