@@ -15,3 +15,12 @@ def wan(amount: Decimal, places: int = 2) -> str:
     70,600,000 → "7,060.0" (places=1, as a report writes it)."""
     step = Decimal(1).scaleb(-places)
     return f"{(amount / 10000).quantize(step, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+def wan_text(amount: Decimal | str) -> str:
+    """Yuan as a document's text writes 万元, without separators or trailing zeros:
+    27,400,000 → "2740", 1,800,000 → "180", 12,345.00 → "1.23" (half up, as `wan`)."""
+    text = f"{(Decimal(amount) / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -23,11 +23,10 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from aidledger.models import BodyKind
-from ledger.numbers import percent
+from ledger.numbers import percent, wan_text
 from pairings.models import ExchangeKind, UnitKind
 from projects.models import FundingSource, Product, ProjectStatus, Sector
 from reports import charts
-from reports.money import wan_text
 from summary.selectors import CATEGORY_PHRASES, STAGE_KEYS
 
 TEMPLATE = Path(settings.BASE_DIR) / "templates" / "reports" / "briefing.docx"
@@ -382,8 +381,8 @@ def chart_images(figures: dict) -> list[Chart]:
                 gettext("Funds planned and disbursed by sector (10,000 yuan)"),
                 charts.paired_bars(
                     [_label(Sector, k) for k, _line in sectors],
-                    [float(wan_text(line["planned"])) for _k, line in sectors],
-                    [float(wan_text(line["disbursed"])) for _k, line in sectors],
+                    [float(Decimal(line["planned"]) / 10000) for _k, line in sectors],
+                    [float(Decimal(line["disbursed"]) / 10000) for _k, line in sectors],
                     names=(gettext("planned"), gettext("disbursed")),
                     unit=gettext("10,000 yuan"),
                 ),

@@ -10,9 +10,9 @@ import docx
 import pytest
 from django.utils import translation
 
+from ledger.numbers import wan_text
 from reports import charts
 from reports.briefing import TitleContext, build_docx, default_title
-from reports.money import wan_text
 from summary.selectors import as_json, ledger_summary
 
 pytestmark = pytest.mark.django_db
