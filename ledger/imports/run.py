@@ -33,7 +33,7 @@ from ledger.imports.cells import SEPARATOR, as_text, comparable, is_blank, norma
 from ledger.imports.errors import CellError, FileError, RowCellError, RowError
 from ledger.imports.files import Table, read_table
 from ledger.imports.references import ImportContext
-from ledger.imports.specs import LINE, Col, ImportSpec, Planned, key_attnames
+from ledger.imports.specs import LINE, Col, ImportSpec, Planned, base_queryset, key_attnames
 
 
 @dataclass
@@ -208,8 +208,8 @@ def validate_rows(
 
 def existing_keys(spec: ImportSpec) -> dict[tuple, list[Any]]:
     """The ledger's record ids by natural key (as stored: a foreign key by its id; LINE
-    numbered in entry order, as `records` numbers them), read as values, not records."""
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    numbered in entry order), read as values, not records."""
+    queryset = base_queryset(spec)
     names = key_attnames(spec)
     stored = [name for name in names if name != LINE]
     by_key: dict[tuple, list[Any]] = defaultdict(list)
@@ -225,9 +225,9 @@ def existing_keys(spec: ImportSpec) -> dict[tuple, list[Any]]:
 
 
 def load_records(spec: ImportSpec, keys: dict[tuple, list[Any]]) -> dict[tuple, list[Model]]:
-    """The records of `keys` (natural key → ids), loaded as `records` loads them, a chunk of
+    """The records of `keys` (natural key → ids), loaded in entry order, a chunk of
     ids at a time; each keeps its LINE number."""
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    queryset = base_queryset(spec)
     wanted = [pk for pks in keys.values() for pk in pks]
     loaded: dict[Any, Model] = {}
     for start in range(0, len(wanted), LOAD_CHUNK):

@@ -10,7 +10,6 @@ new deployment imports them (what a row refers to comes first).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,23 +153,16 @@ def spec_for_model(model: type[Model]) -> ImportSpec | None:
 # The ledger's records, by natural key ----------------------------------------------------------
 
 
-def records(spec: ImportSpec) -> list[Model]:
-    """The ledger's records in entry order, numbered by LINE when the key needs it."""
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
-    objects = list(queryset.order_by("pk"))
-    if LINE in spec.key:
-        counters: dict[tuple, int] = defaultdict(int)
-        for obj in objects:
-            rest = tuple(getattr(obj, name) for name in key_attnames(spec) if name != LINE)
-            counters[rest] += 1
-            obj.line = counters[rest]
-    return objects
+def base_queryset(spec: ImportSpec) -> models.QuerySet:
+    """The ledger's records as its import reads and writes them (the spec's export queryset,
+    with what it selects, or every record)."""
+    return spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
 
 
 def with_line_numbers(spec: ImportSpec, queryset: models.QuerySet) -> models.QuerySet:
     """`queryset` with each record's LINE counted by the database when the key needs it (1 +
-    the records entered before it that share the rest of the key), as `records` numbers
-    them, so that a filtered export numbers its rows as the whole ledger does."""
+    the records entered before it that share the rest of the key), in entry order, so that
+    a filtered export numbers its rows as the whole ledger does."""
     if LINE not in spec.key:
         return queryset
     rest = [name for name in spec.key if name != LINE]

@@ -17,7 +17,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ledger.imports.parsers import Reference
-from ledger.imports.specs import ImportSpec, with_line_numbers
+from ledger.imports.specs import ImportSpec, base_queryset, with_line_numbers
 
 # How many rows of a template carry the drop-down lists of choice columns.
 TEMPLATE_ROWS = 2000
@@ -39,7 +39,7 @@ def export_rows(
     (a list's filtered rows) if given, selected by the database. Read `chunk_size` records at
     a time (settings.EXPORT_CHUNK_ROWS), never all at once; a constant number of queries
     whatever the rows. Line numbers count every record, filtered or not."""
-    queryset = spec.export_queryset() if spec.export_queryset else spec.model.objects.all()
+    queryset = base_queryset(spec)
     queryset = with_line_numbers(spec, queryset)
     if within is not None:
         queryset = queryset.filter(pk__in=within.order_by().values("pk"))
