@@ -13,7 +13,6 @@ from ledger.constraints import one_of
 
 
 class JobKind(models.TextChoices):
-    BRIEFING = "briefing", _("Work briefing (Word)")
     PACK = "pack", _("Assessment evidence pack (ZIP)")
 
 
@@ -66,7 +65,7 @@ class ExportJob(models.Model):
                 condition=Q(progress__lte=100), name="reports_job_progress_at_most_100"
             ),
             # One pack at a time per user: a second request while one waits or runs is
-            # refused (services.request_job), and the database holds the rule under a race.
+            # refused (services.create_pack_job), and the database holds the rule under a race.
             models.UniqueConstraint(
                 fields=["owner"],
                 condition=Q(kind="pack", status__in=["queued", "running"]),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from aidledger.models import Batch, Body
 from reports import pack as packs
-from reports.briefing import build_docx, default_title
+from reports.briefing import default_title
 from reports.models import ACTIVE, ExportJob, JobKind, JobStatus
 from reports.periods import DateRange, PeriodError, as_of, between, parse_period
 
@@ -145,37 +145,30 @@ def run_job(job_id: int) -> None:
     if not claimed:
         return
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
-    extension = "zip" if job.kind == JobKind.PACK else "docx"
+    extension = "zip"
     final_name = f"{job.pk}-{uuid.uuid4().hex}.{extension}"
     partial = reports_root() / f"{final_name}.part"
     try:
         scope = scope_of(job.parameters)
-        if job.kind == JobKind.PACK:
-            size = packs.estimated_size(scope, job.owner)
-            if packs.over_limit(size):
-                raise JobRefused(
-                    gettext("The pack would hold %(size)s MB, more than the limit of %(limit)s MB.")
-                    % {"size": _mb(size), "limit": _mb(settings.REPORTS_PACK_MAX_BYTES)}
-                )
+        size = packs.estimated_size(scope, job.owner)
+        if packs.over_limit(size):
+            raise JobRefused(
+                gettext("The pack would hold %(size)s MB, more than the limit of %(limit)s MB.")
+                % {"size": _mb(size), "limit": _mb(settings.REPORTS_PACK_MAX_BYTES)}
+            )
 
         def progress(percent: int, message: str) -> None:
             _update(job, progress=max(1, min(percent, 99)), message=message)
 
         with partial.open("wb") as output:
-            if job.kind == JobKind.PACK:
-                counts = packs.build_pack(scope, user=job.owner, output=output, progress=progress)
-                message = (
-                    gettext(
-                        "%(records)d records, %(files)d files; %(missing)d missing on disk, "
-                        "%(without)d records without evidence (see the index)."
-                    )
-                    % counts
-                )
-            else:
-                build_docx(
-                    scope.figures(), title=scope.title_context(default_title()), output=output
-                )
-                message = ""
+            counts = packs.build_pack(scope, user=job.owner, output=output, progress=progress)
+        message = (
+            gettext(
+                "%(records)d records, %(files)d files; %(missing)d missing on disk, "
+                "%(without)d records without evidence (see the index)."
+            )
+            % counts
+        )
         os.replace(partial, reports_root() / final_name)
         now = timezone.now()
         _update(

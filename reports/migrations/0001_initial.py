@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='ExportJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('briefing', 'Work briefing (Word)'), ('pack', 'Assessment evidence pack (ZIP)')], max_length=10, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('pack', 'Assessment evidence pack (ZIP)')], max_length=10, verbose_name='kind')),
                 ('parameters', models.JSONField(default=dict, verbose_name='parameters')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('status', models.CharField(choices=[('queued', 'waiting'), ('running', 'being built'), ('done', 'ready'), ('failed', 'failed'), ('expired', 'expired')], default='queued', max_length=10, verbose_name='status')),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'export jobs',
                 'ordering': ['-created_at', '-pk'],
                 'indexes': [models.Index(fields=['owner', '-created_at'], name='reports_job_owner_idx'), models.Index(fields=['status', 'expires_at'], name='reports_job_expiry_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['briefing', 'pack'])), name='reports_job_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed', 'expired'])), name='reports_job_status_valid'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='reports_job_progress_at_most_100'), models.UniqueConstraint(condition=models.Q(('kind', 'pack'), ('status__in', ['queued', 'running'])), fields=('owner',), name='reports_one_active_pack_per_owner')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['pack'])), name='reports_job_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed', 'expired'])), name='reports_job_status_valid'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='reports_job_progress_at_most_100'), models.UniqueConstraint(condition=models.Q(('kind', 'pack'), ('status__in', ['queued', 'running'])), fields=('owner',), name='reports_one_active_pack_per_owner')],
             },
         ),
     ]

@@ -229,19 +229,6 @@ def test_expired_files_are_deleted(client, viewer, reports_root):
     assert not path.exists()
 
 
-def test_a_briefing_job_makes_a_word_file(viewer, reports_root):
-    job = ExportJob.objects.create(
-        owner=viewer,
-        kind=JobKind.BRIEFING,
-        parameters={"as_of": "2024-10-09"},
-        title="工作简报",
-    )
-    services.run_job(job.pk)
-    job.refresh_from_db()
-    assert job.status == JobStatus.DONE
-    assert zipfile.ZipFile(reports_root / job.result_name).read("word/document.xml")
-
-
 # The command line ------------------------------------------------------------------------------
 
 
