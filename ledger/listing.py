@@ -680,8 +680,10 @@ def cell_html(column: Column, obj: Any, value: Any) -> SafeString:
 
 def ratio_sort(numerator: str, denominator: str) -> ExpressionWrapper:
     """A sort key for the rate `numerator / denominator` of each row (执行率, 完成率), worked
-    out by the database: in hundredths of a percent, whole-number arithmetic on both databases
-    (money is integer fen; no float); None where the denominator is 0 or missing."""
+    out by the database in hundredths of a percent; None where the denominator is 0 or
+    missing. Money is integer fen, so an execution rate is whole-number arithmetic; an
+    indicator's decimal values are stored as REAL by SQLite, where the key is approximate
+    (it only orders rows; the figures shown are computed in Decimal)."""
     field = models.BigIntegerField()
     scaled = ExpressionWrapper(F(numerator) * Value(10000), output_field=field)
     return ExpressionWrapper(scaled / NullIf(F(denominator), 0), output_field=field)
